@@ -1,0 +1,5 @@
+import sys
+
+from govlod.cli import main
+
+sys.exit(main())

@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite: the bundled dataset, its shapes and an in-memory store of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from govlod.entailment import OrgView
+from govlod.settings import Settings
+from govlod.sources import ParsedSource, discover, parse
+from govlod.validation import ValidationReport, load_shapes, load_sources, validate
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(home=PROJECT)
+
+
+@pytest.fixture(scope="session")
+def shapes(settings: Settings) -> rdflib.Graph:
+    return load_shapes(settings.shapes_dir)
+
+
+@pytest.fixture(scope="session")
+def ontology(settings: Settings) -> list[ParsedSource]:
+    return [parse(s) for s in discover([settings.ontology_dir], graph_prefix="ontology/")]
+
+
+@pytest.fixture(scope="session")
+def bundled(settings: Settings) -> list[ParsedSource]:
+    return load_sources(settings.data, settings.ontology_dir)
+
+
+@pytest.fixture(scope="session")
+def bundled_store(bundled: list[ParsedSource]) -> ox.Store:
+    """The bundled data and ontology, one named graph per file, queried as their union."""
+    store = ox.Store()
+    view = OrgView(
+        t for item in bundled if "/graph/ontology/" in item.source.graph for t in item.triples
+    )
+    for item in bundled:
+        graph = ox.NamedNode(item.source.graph)
+        triples = [*item.triples, *view.implied(item.triples)]
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return store
+
+
+@pytest.fixture(scope="session")
+def validate_with_ontology(shapes: rdflib.Graph, ontology: list[ParsedSource]):  # type: ignore[no-untyped-def]
+    def run(paths: Sequence[Path]) -> ValidationReport:
+        parsed = [parse(s) for s in discover(paths)]
+        return validate(parsed + ontology, shapes)
+
+    return run
