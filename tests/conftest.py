@@ -41,9 +41,7 @@ def bundled(settings: Settings) -> list[ParsedSource]:
 def bundled_store(bundled: list[ParsedSource]) -> ox.Store:
     """The bundled data and ontology, one named graph per file, queried as their union."""
     store = ox.Store()
-    view = OrgView(
-        t for item in bundled if "/graph/ontology/" in item.source.graph for t in item.triples
-    )
+    view = OrgView(t for item in bundled if "/graph/ontology/" in item.source.graph for t in item.triples)
     for item in bundled:
         graph = ox.NamedNode(item.source.graph)
         triples = [*item.triples, *view.implied(item.triples)]

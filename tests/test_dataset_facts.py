@@ -23,8 +23,7 @@ PREFIX kind: <https://w3id.org/govlod/id/concept/body-kind/>
 TP = "<https://w3id.org/govlod/id/organization/coordinamento-enti-gestori-novara/tavolo-politico>"
 TT = "<https://w3id.org/govlod/id/organization/coordinamento-enti-gestori-novara/tavolo-tecnico>"
 RHO_TABLE = (
-    "<https://w3id.org/govlod/id/organization/programmazione-zonale-rhodense/"
-    "tavolo-coordinamento-servizi-sociali-base>"
+    "<https://w3id.org/govlod/id/organization/programmazione-zonale-rhodense/tavolo-coordinamento-servizi-sociali-base>"
 )
 ENTI_GESTORI = {
     "Comune di Novara",
@@ -41,10 +40,7 @@ def rows(store: ox.Store, query: str) -> list[dict[str, str]]:
     solutions = store.query(PREFIXES + query, use_default_graph_as_union=True)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
-    return [
-        {name: solution[name].value for name in names if solution[name] is not None}
-        for solution in solutions
-    ]
+    return [{name: solution[name].value for name in names if solution[name] is not None} for solution in solutions]
 
 
 def ask(store: ox.Store, query: str) -> bool:
@@ -284,9 +280,7 @@ def test_rhodense_governance_levels_and_third_sector_participation(bundled_store
         ("La GOVERNANCE della Programmazione Zonale", "2021-07-24"),
     ],
 )
-def test_source_pages_keep_their_last_modified_date(
-    bundled_store: ox.Store, title: str, modified: str
-) -> None:
+def test_source_pages_keep_their_last_modified_date(bundled_store: ox.Store, title: str, modified: str) -> None:
     assert ask(
         bundled_store,
         f"""ASK {{ ?page a gl:SourcePage , prov:Entity ; dct:title "{title}"@it ;

@@ -57,9 +57,7 @@ def test_named_membership_with_interval_is_expressible(validate_with_ontology) -
     assert report.conforms, format_report(report)
 
 
-def test_check_digit_constraint_agrees_with_python_stdnum(
-    tmp_path: Path, validate_with_ontology
-) -> None:  # type: ignore[no-untyped-def]
+def test_check_digit_constraint_agrees_with_python_stdnum(tmp_path: Path, validate_with_ontology) -> None:  # type: ignore[no-untyped-def]
     generator = random.Random(20261122)
     numbers = {f"{generator.randrange(10**11):011d}" for _ in range(30)}
     numbers |= {"05728560961", "00000000000", "99999999999", "12345678903"}
@@ -72,15 +70,11 @@ def test_check_digit_constraint_agrees_with_python_stdnum(
     report = validate_with_ontology([data])
 
     def flagged(about: str) -> set[str]:
-        return {
-            f.value.strip('"') for f in report.violations if f.value and about in f.message("en")
-        }
+        return {f.value.strip('"') for f in report.violations if f.value and about in f.message("en")}
 
     # python-stdnum's Partita IVA check is the Luhn digit plus the provincial office code.
     assert flagged("check digit") == {n for n in numbers if not luhn.is_valid(n)}
-    assert flagged("VAT number") | flagged("check digit") == {
-        n for n in numbers if not iva.is_valid(n)
-    }
+    assert flagged("VAT number") | flagged("check digit") == {n for n in numbers if not iva.is_valid(n)}
     assert "05728560961" not in flagged("")
     assert 0 < len(flagged("check digit")) < len(numbers)
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from pydantic import ValidationError
 
+from govlod.build import DataDoesNotConform, build
 from govlod.settings import Settings
 from govlod.sources import SourceError
+from govlod.store import BuildInProgress, NoStore, StoreFolder
 from govlod.validation import (
     ShapesError,
     SourceErrors,
@@ -58,6 +62,96 @@ def command_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
+def command_build(args: argparse.Namespace) -> int:
+    settings = _settings({"data": args.data, "store": args.store, "base_iri": args.base_iri})
+    return _run_build(settings, check=not args.skip_validation)
+
+
+def _run_build(settings: Settings, check: bool) -> int:
+    try:
+        build(settings, check=check, say=print)
+    except (SourceErrors, SourceError) as error:
+        for problem in getattr(error, "errors", [error]):
+            print(problem, file=sys.stderr)
+        return EXIT_UNREADABLE
+    except DataDoesNotConform as failure:
+        print(format_report(failure.report), file=sys.stderr)
+        print("the store was not changed", file=sys.stderr)
+        return EXIT_INVALID
+    except BuildInProgress as error:
+        print(f"govlod: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return EXIT_OK
+
+
+def _store_needs_build(settings: Settings) -> str | None:
+    """Why the store must be built before serving, or None when the current build will do."""
+    try:
+        info = StoreFolder(settings.store_dir).info()
+    except NoStore:
+        return f"no store in {settings.store_dir} yet"
+    if info.base_iri != settings.base_iri:
+        return f"the store was built for {info.base_iri}, not {settings.base_iri}"
+    return None
+
+
+def _export(settings: Settings) -> None:
+    """Hand the settings to uvicorn's worker processes, which read GOVLOD_* variables."""
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        variable = f"GOVLOD_{name.upper()}"
+        if isinstance(value, list):
+            os.environ[variable] = os.pathsep.join(str(v) for v in value)
+        else:
+            os.environ[variable] = str(value)
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    settings = _settings(
+        {
+            "data": args.data,
+            "store": args.store,
+            "base_iri": args.base_iri,
+            "host": args.host,
+            "port": args.port,
+            "workers": args.workers,
+            "query_timeout": args.query_timeout,
+            "max_rows": args.max_rows,
+            "query_processes": args.query_processes,
+            "allow_service": args.allow_service or None,
+        }
+    )
+    reason = _store_needs_build(settings)
+    if reason is not None:
+        print(f"building: {reason}")
+        status = _run_build(settings, check=True)
+        if status != EXIT_OK:
+            return status
+    _export(settings)
+    uvicorn.run(
+        "govlod.web.app:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="warning",
+    )
+    return EXIT_OK
+
+
+def _add_data_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--data",
+        action="append",
+        type=Path,
+        metavar="DIR",
+        help="data folder or file (repeatable; default: data/)",
+    )
+    command.add_argument("--store", type=Path, metavar="DIR", help="store folder (default: store/)")
+    command.add_argument("--base-iri", metavar="URL", help="rewrite the dataset's IRIs to this base")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govlod",
@@ -71,11 +165,37 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exit 0 when the data conforms, 1 on violations, 2 on unreadable input.",
     )
     check.add_argument("paths", nargs="*", type=Path, help="data folders or files (default: data/)")
-    check.add_argument(
-        "--lang", choices=["it", "en", "both"], default="both", help="message language"
-    )
+    check.add_argument("--lang", choices=["it", "en", "both"], default="both", help="message language")
     check.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     check.set_defaults(handler=command_validate)
+
+    build_command = commands.add_parser(
+        "build",
+        help="validate the data and load it into a fresh store, then switch to it",
+        description="The previous store keeps serving until the new one is complete.",
+    )
+    _add_data_options(build_command)
+    build_command.add_argument(
+        "--skip-validation",
+        action="store_true",
+        help="load without SHACL validation (data already checked)",
+    )
+    build_command.set_defaults(handler=command_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the SPARQL endpoint and the linked data (building the store first if needed)",
+        description="Every option also reads a GOVLOD_* environment variable, e.g. GOVLOD_PORT.",
+    )
+    _add_data_options(serve)
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, help="uvicorn worker processes (default 1)")
+    serve.add_argument("--query-timeout", type=float, metavar="SECONDS", help="SPARQL time limit (default 30)")
+    serve.add_argument("--max-rows", type=int, help="most rows or triples in an answer (default 100000)")
+    serve.add_argument("--query-processes", type=int, help="processes running queries, per worker (default 2)")
+    serve.add_argument("--allow-service", action="store_true", help="allow SPARQL SERVICE (federated) queries")
+    serve.set_defaults(handler=command_serve)
     return parser
 
 

@@ -40,20 +40,14 @@ class OrgView:
         properties: dict[str, set[str]] = {}
         classes: dict[str, set[str]] = {}
         for triple in ontology:
-            if not isinstance(triple.object, ox.NamedNode) or not isinstance(
-                triple.subject, ox.NamedNode
-            ):
+            if not isinstance(triple.object, ox.NamedNode) or not isinstance(triple.subject, ox.NamedNode):
                 continue
             if triple.predicate.value == _SUB_PROPERTY:
                 properties.setdefault(triple.subject.value, set()).add(triple.object.value)
             elif triple.predicate.value == _SUB_CLASS:
                 classes.setdefault(triple.subject.value, set()).add(triple.object.value)
-        self.property_ancestors = {
-            k: [ox.NamedNode(v) for v in sorted(vs)] for k, vs in _closure(properties).items()
-        }
-        self.class_ancestors = {
-            k: [ox.NamedNode(v) for v in sorted(vs)] for k, vs in _closure(classes).items()
-        }
+        self.property_ancestors = {k: [ox.NamedNode(v) for v in sorted(vs)] for k, vs in _closure(properties).items()}
+        self.class_ancestors = {k: [ox.NamedNode(v) for v in sorted(vs)] for k, vs in _closure(classes).items()}
 
     def implied(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
         """The ORG triples implied by `triples` (some may already be stated; the store dedupes)."""

@@ -41,6 +41,8 @@ def project_prefixes(base: str = CANONICAL_BASE) -> dict[str, str]:
         "body": base + "id/organization/",
         "post": base + "id/post/",
         "concept": base + "id/concept/",
+        "scheme": base + "id/scheme/",
+        "graph": base + "graph/",
     }
     return {**own, **STANDARD_PREFIXES}
 

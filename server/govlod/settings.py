@@ -28,32 +28,20 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="GOVLOD_", extra="forbid")
 
-    home: Path = Field(
-        default_factory=_default_home, description="Folder with ontology/ and shapes/."
-    )
+    home: Path = Field(default_factory=_default_home, description="Folder with ontology/ and shapes/.")
     data: Annotated[list[Path], NoDecode] = Field(
         default_factory=list, description="Data folders or files; default: home/data."
     )
     store: Path | None = Field(default=None, description="Store folder; default: home/store.")
     host: str = Field(default="127.0.0.1", description="Address to listen on.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port to listen on.")
-    base_iri: str = Field(
-        default=CANONICAL_BASE, description="Base IRI the served IRIs are rewritten to."
-    )
+    base_iri: str = Field(default=CANONICAL_BASE, description="Base IRI the served IRIs are rewritten to.")
     workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
     query_timeout: float = Field(default=30.0, gt=0, description="Seconds a SPARQL query may run.")
-    max_rows: int = Field(
-        default=100_000, ge=1, description="Most result rows or triples per query."
-    )
-    query_processes: int = Field(
-        default=2, ge=1, le=64, description="Processes that run SPARQL queries."
-    )
-    allow_service: bool = Field(
-        default=False, description="Allow SPARQL SERVICE (federated) queries."
-    )
-    cache_mb: int = Field(
-        default=64, ge=0, description="Megabytes of answers kept by the query cache."
-    )
+    max_rows: int = Field(default=100_000, ge=1, description="Most result rows or triples per query.")
+    query_processes: int = Field(default=2, ge=1, le=64, description="Processes that run SPARQL queries.")
+    allow_service: bool = Field(default=False, description="Allow SPARQL SERVICE (federated) queries.")
+    cache_mb: int = Field(default=64, ge=0, description="Megabytes of answers kept by the query cache.")
 
     @field_validator("data", mode="before")
     @classmethod

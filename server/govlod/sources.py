@@ -23,9 +23,7 @@ RDF_FILE_FORMATS: dict[str, ox.RdfFormat] = {
 class SourceError(Exception):
     """A source file that cannot be read or parsed, with where the problem is."""
 
-    def __init__(
-        self, path: Path, message: str, line: int | None = None, column: int | None = None
-    ):
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None):
         self.path = path
         self.message = message
         self.line = line
@@ -80,9 +78,7 @@ def discover(roots: Iterable[Path], graph_prefix: str = "") -> list[SourceFile]:
             relative = path.name if root.is_file() else path.relative_to(root).as_posix()
             graph = GRAPH_SPACE + graph_prefix + relative.rsplit(".", 1)[0]
             if graph in seen_graphs:
-                raise SourceError(
-                    path, f"same graph name as {seen_graphs[graph]}: rename one of them"
-                )
+                raise SourceError(path, f"same graph name as {seen_graphs[graph]}: rename one of them")
             seen_graphs[graph] = path
             found.append(SourceFile(path=path, graph=graph))
     return found
@@ -103,9 +99,7 @@ def parse(source: SourceFile) -> ParsedSource:
         quads = ox.parse(data, format=source.format, base_iri=None)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     except SyntaxError as error:
-        raise SourceError(
-            source.path, _syntax_message(error), line=error.lineno, column=error.offset
-        ) from error
+        raise SourceError(source.path, _syntax_message(error), line=error.lineno, column=error.offset) from error
     return ParsedSource(source=source, triples=triples)
 
 

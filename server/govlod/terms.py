@@ -42,9 +42,7 @@ def to_oxigraph(term: Node) -> OxTerm:
     raise TypeError(f"no pyoxigraph equivalent for {term!r}")
 
 
-def triples_to_graph(
-    triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None
-) -> rdflib.Graph:
+def triples_to_graph(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """Add pyoxigraph triples to an rdflib graph (a new one unless given)."""
     target = graph if graph is not None else rdflib.Graph()
     add = target.add

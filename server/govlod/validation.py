@@ -216,8 +216,7 @@ def format_report(report: ValidationReport, lang: str = "both") -> str:
     count = len(report.violations)
     summary = (
         f"{'conforms' if report.conforms else 'does not conform'}: "
-        f"{len(report.files)} files, {report.triples} triples, {count} violation"
-        + ("" if count == 1 else "s")
+        f"{len(report.files)} files, {report.triples} triples, {count} violation" + ("" if count == 1 else "s")
     )
     if len(report.findings) > count:
         summary += f", {len(report.findings) - count} other findings"

@@ -1,0 +1,63 @@
+"""What a query text is, read before running it: its form, and whether it may run here at all.
+
+A light lexer is enough: it skips comments, strings and IRIs so that a keyword inside them
+(`"INSERT"`, `<http://x/SERVICE>`, `# DELETE`) is not mistaken for the real thing.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+
+class QueryForm(enum.Enum):
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+    UPDATE = "UPDATE"
+    UNKNOWN = "UNKNOWN"
+
+    @property
+    def returns_graph(self) -> bool:
+        return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+
+
+_TOKEN = re.compile(
+    r"""
+      (?P<skip>
+          \#[^\n\r]*                                  # comment
+        | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"          # long strings
+        | '''(?:[^'\\]|\\.|'(?!''))*'''
+        | "(?:[^"\\\n\r]|\\.)*"                       # short strings
+        | '(?:[^'\\\n\r]|\\.)*'
+        | <[^<>"{}|^`\\\x00-\x20]*>                   # IRI
+        | [?$][A-Za-z0-9_]+                           # variable
+        | [A-Za-z_][\w.-]*:[\w.:%-]*                  # prefixed name
+        | :[\w.:%-]*                                  # default-prefix name
+      )
+    | (?P<word>[A-Za-z]+)
+    """,
+    re.VERBOSE,
+)
+
+_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+_UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of a query, upper-cased, outside comments, strings, IRIs and names."""
+    return [m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")]
+
+
+def query_form(text: str) -> QueryForm:
+    for word in keywords(text):
+        if word in _FORMS:
+            return QueryForm(word)
+        if word in _UPDATES:
+            return QueryForm.UPDATE
+    return QueryForm.UNKNOWN
+
+
+def uses_service(text: str) -> bool:
+    return "SERVICE" in keywords(text)

@@ -1,0 +1,133 @@
+"""A query process: runs one query at a time on a read-only store and streams the answer back.
+
+Queries run in separate processes because pyoxigraph cannot interrupt a running query: the only
+way to enforce a timeout is to stop the process that runs it, which the executor does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from govlod.media import BY_NAME
+from govlod.sparql.results import SELECT_WRITERS
+from govlod.store import NoStore, StoreFolder
+
+CHUNK_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    format: str
+    max_rows: int
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    prefixes: tuple[tuple[str, str], ...] = ()
+
+
+class _ChunkWriter:
+    """A binary file-like object that sends what is written to the parent in chunks."""
+
+    def __init__(self, connection: Connection):
+        self._connection = connection
+        self._buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if len(self._buffer) >= CHUNK_BYTES:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self._buffer:
+            self._connection.send(("chunk", bytes(self._buffer)))
+            self._buffer.clear()
+
+
+class _RowCounter:
+    """Counts what passes through, to tell whether the row limit cut the answer."""
+
+    def __init__(self, items: Iterator[ox.Triple] | ox.QuerySolutions, limit: int):
+        self._items = iter(items)
+        self.limit = limit
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        yield from itertools.islice(self._items, self.limit)
+        self.truncated = next(self._items, None) is not None
+
+
+def _dataset(job: QueryJob) -> dict[str, object]:
+    options: dict[str, object] = {}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return options
+
+
+def run_job(store: ox.Store, job: QueryJob, out: _ChunkWriter) -> dict[str, object]:
+    """Run one query and write its answer; returns what the parent needs to know about it."""
+    media = BY_NAME[job.format]
+    result = store.query(job.query, **_dataset(job))  # type: ignore[arg-type]
+    if isinstance(result, ox.QueryBoolean):
+        if media.results is None:
+            raise _WrongForm("ASK")
+        out.write(result.serialize(format=media.results) or b"")
+        return {"form": "ASK", "rows": 1, "truncated": False}
+    if isinstance(result, ox.QuerySolutions):
+        writer = SELECT_WRITERS.get(media.name)
+        if writer is None:
+            raise _WrongForm("SELECT")
+        variables = [v.value for v in result.variables]
+        rows = _RowCounter(result, job.max_rows)
+        count = writer(variables, rows, out.write)  # type: ignore[arg-type]
+        return {"form": "SELECT", "rows": count, "truncated": rows.truncated}
+    if media.rdf is None:
+        raise _WrongForm("CONSTRUCT")
+    triples = _RowCounter(result, job.max_rows)
+    items: Iterator[ox.Triple] | Iterator[ox.Quad] = iter(triples)
+    if media.rdf.supports_datasets:
+        items = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    ox.serialize(items, out, media.rdf, prefixes=dict(job.prefixes) or None)  # type: ignore[arg-type]
+    return {"form": "CONSTRUCT", "rows": -1, "truncated": triples.truncated}
+
+
+class _WrongForm(Exception):
+    """The query's form does not match the negotiated format (the parent guessed the form)."""
+
+
+def serve_jobs(connection: Connection, store_root: str) -> None:
+    """The process's main loop: one job in, a stream of chunks and one final message out."""
+    folder = StoreFolder(Path(store_root))
+    store: ox.Store | None = None
+    build_id: str | None = None
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        out = _ChunkWriter(connection)
+        try:
+            current = folder.current_id()
+            if store is None or current != build_id:
+                store, _, build_id = folder.open_read_only()
+            summary = run_job(store, job, out)
+            out.flush()
+            connection.send(("done", summary))
+        except SyntaxError as error:
+            connection.send(("error", 400, f"syntax error: {error.msg or error}"))
+        except _WrongForm as error:
+            connection.send(("error", 400, f"a {error} query cannot be answered in {job.format}"))
+        except NoStore as error:
+            connection.send(("error", 503, str(error)))
+        except (OSError, RuntimeError, ValueError, TypeError) as error:
+            connection.send(("error", 500, f"the query failed: {error}"))

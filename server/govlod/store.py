@@ -1,0 +1,135 @@
+"""The store folder: immutable builds of an on-disk Oxigraph store and an atomic `current` pointer.
+
+Layout of a store folder:
+
+    current -> builds/<id>          symbolic link, replaced atomically by each successful build
+    builds/<id>/oxigraph/            the RocksDB store, never written after the build
+    builds/<id>/build.json           what was built: version, base IRI, counts, source files
+    builds/<id>.partial/             a build in progress; left behind only by an interrupted build
+
+Readers open `current` read-only and re-open when it points elsewhere, so a running server
+keeps answering from the previous build until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+BUILDS = "builds"
+CURRENT = "current"
+KEEP_BUILDS = 3  # the current build and two older ones a slow reader may still have open
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What build.json records about one build."""
+
+    version: str
+    base_iri: str
+    built_at: str
+    triples: int
+    quads: int
+    graphs: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> BuildInfo:
+        return cls(**json.loads(text))
+
+
+class NoStore(Exception):
+    """The store folder has no complete build yet."""
+
+
+class BuildInProgress(Exception):
+    """Another process is building into the same store folder."""
+
+
+class StoreFolder:
+    def __init__(self, root: Path):
+        self.root = root
+
+    @property
+    def current_link(self) -> Path:
+        return self.root / CURRENT
+
+    def current_build(self) -> Path:
+        """The folder of the build `current` points to."""
+        target = self.current_link
+        if not target.is_symlink() or not (target / "build.json").is_file():
+            raise NoStore(f"no store built in {self.root} yet: run 'govlod build'")
+        return self.root / BUILDS / os.readlink(target).rsplit("/", 1)[-1]
+
+    def current_id(self) -> str | None:
+        """The id of the current build, cheap enough to check on every request."""
+        try:
+            return os.readlink(self.current_link).rsplit("/", 1)[-1]
+        except OSError:
+            return None
+
+    def info(self) -> BuildInfo:
+        return BuildInfo.from_json((self.current_build() / "build.json").read_text(encoding="utf-8"))
+
+    def open_read_only(self) -> tuple[ox.Store, BuildInfo, str]:
+        build = self.current_build()
+        info = BuildInfo.from_json((build / "build.json").read_text(encoding="utf-8"))
+        return ox.Store.read_only(str(build / "oxigraph")), info, build.name
+
+    @contextlib.contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """Hold the folder's build lock: two builds at once would race for `current`."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".build.lock").open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                raise BuildInProgress(f"another build is running in {self.root}") from error
+            yield
+
+    def new_build_folder(self, build_id: str) -> Path:
+        """A fresh folder for a build; leftovers of interrupted builds are removed first."""
+        builds = self.root / BUILDS
+        builds.mkdir(parents=True, exist_ok=True)
+        for stale in builds.glob("*.partial"):
+            shutil.rmtree(stale, ignore_errors=True)
+        partial = builds / f"{build_id}.partial"
+        partial.mkdir()
+        return partial
+
+    def publish(self, partial: Path, info: BuildInfo) -> Path:
+        """Complete a build: write its record, give it its final name, point `current` at it."""
+        (partial / "build.json").write_text(info.to_json(), encoding="utf-8")
+        final = partial.with_name(partial.name.removesuffix(".partial"))
+        if final.exists():
+            shutil.rmtree(final)
+        partial.rename(final)
+        staging = self.root / f"{CURRENT}.new"
+        if staging.is_symlink() or staging.exists():
+            staging.unlink()
+        staging.symlink_to(Path(BUILDS) / final.name)
+        os.replace(staging, self.current_link)  # atomic on POSIX: readers see old or new, never none
+        self._prune(keep=final.name)
+        return final
+
+    def _prune(self, keep: str) -> None:
+        builds = self.root / BUILDS
+        complete = sorted(
+            (p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".partial")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in complete[KEEP_BUILDS:]:
+            if old.name != keep:
+                shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""The HTTP server: a FastAPI application over the store."""

@@ -1,0 +1,71 @@
+"""The FastAPI application: `create_app(settings)` for code and tests, `app_from_environment` for uvicorn."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.cors import CORSMiddleware
+
+import govlod
+from govlod.settings import Settings
+from govlod.web import health, sparql
+from govlod.web.runtime import Runtime
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    runtime = Runtime.create(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.executor.start()
+        info = runtime.info
+        url = f"http://{settings.host}:{settings.port}/"
+        print(
+            f"govlod: serving {info.triples} triples at {url} (store {runtime.folder.current_build()})",
+            flush=True,
+        )
+        try:
+            yield
+        finally:
+            await runtime.executor.close()
+
+    app = FastAPI(
+        title="govlod",
+        version=govlod.__version__,
+        description="Linked open data for the governance of Italian social-services planning.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=[
+            "Content-Type",
+            "Content-Location",
+            "Link",
+            "ETag",
+            "Govlod-Dataset-Version",
+        ],
+    )
+    app.include_router(sparql.router)
+    app.include_router(health.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The factory uvicorn calls in each worker process; settings come from GOVLOD_* variables."""
+    try:
+        return create_app(Settings())
+    except Exception as error:  # a bad variable must not end in a traceback per worker
+        print(f"govlod: cannot start: {error}", file=sys.stderr)
+        raise SystemExit(2) from error

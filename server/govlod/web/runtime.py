@@ -1,0 +1,53 @@
+"""What a running server holds: settings, the store folder, the query processes and the cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from govlod.namespaces import project_prefixes
+from govlod.settings import Settings
+from govlod.sparql.cache import AnswerCache
+from govlod.sparql.executor import QueryExecutor
+from govlod.store import BuildInfo, StoreFolder
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    folder: StoreFolder
+    executor: QueryExecutor
+    cache: AnswerCache
+    _info: BuildInfo | None = None
+    _build_id: str | None = None
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings) -> Runtime:
+        folder = StoreFolder(settings.store_dir)
+        executor = QueryExecutor(settings.store_dir, settings.query_processes, settings.query_timeout)
+        return cls(
+            settings=settings,
+            folder=folder,
+            executor=executor,
+            cache=AnswerCache(settings.cache_mb * 1024 * 1024),
+            prefixes=project_prefixes(settings.base_iri),
+        )
+
+    @property
+    def build_id(self) -> str:
+        """The build being served; re-read when `govlod build` has switched to a new one."""
+        current = self.folder.current_id()
+        if current != self._build_id or self._info is None:
+            self._info = self.folder.info()
+            self._build_id = current
+        assert self._build_id is not None
+        return self._build_id
+
+    @property
+    def info(self) -> BuildInfo:
+        _ = self.build_id
+        assert self._info is not None
+        return self._info
+
+    def prefix_block(self) -> str:
+        return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in self.prefixes.items())

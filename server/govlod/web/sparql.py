@@ -1,0 +1,145 @@
+"""The `/sparql` route: the SPARQL 1.1 Protocol query operation, the service description, the page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+
+from govlod.media import GRAPH_FORMATS, HTML, RESULT_FORMATS, Kind, negotiate
+from govlod.sparql.answering import check_query, choose_format, execute, job_for, offered_formats
+from govlod.sparql.description import service_description
+from govlod.sparql.executor import QueryFailed, QueryTimeout
+from govlod.sparql.inspect import QueryForm
+from govlod.sparql.protocol import ProtocolError, QueryRequest, parse_request
+from govlod.web.examples import example_queries
+from govlod.web.pages import page_language, render
+from govlod.web.query_page import PageResult, download_links, run_for_page
+from govlod.web.runtime import Runtime
+
+router = APIRouter()
+ALLOWED = "GET, HEAD, POST, OPTIONS"
+DESCRIPTION_PREFIXES = {
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+    "dct": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+}
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def protocol_error(error: ProtocolError) -> Response:
+    headers = {"Allow": ALLOWED} if error.status == 405 else {}
+    return PlainTextResponse(f"{error.status}: {error.message}\n", status_code=error.status, headers=headers)
+
+
+@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], response_model=None)
+async def sparql(request: Request) -> Response:
+    runtime = _runtime(request)
+    accept = request.headers.get("accept")
+    parsed = QueryRequest(query=None)
+    try:
+        body = await request.body() if request.method == "POST" else b""
+        parsed = parse_request(
+            request.method,
+            request.query_params.multi_items(),
+            request.headers.get("content-type"),
+            body,
+        )
+        if parsed.query is None:
+            return _describe_or_page(request, runtime, parsed, accept)
+        form = check_query(runtime, parsed.query)
+        media = choose_format(offered_formats(form, html=True), parsed.format, accept)
+        if media is HTML:
+            return await _page(request, runtime, parsed, form)
+        answer = await execute(runtime, job_for(runtime, parsed, media), media)
+    except ProtocolError as error:
+        if negotiate(accept, (*RESULT_FORMATS, HTML)) is HTML:
+            return await _page(request, runtime, parsed, None, error)
+        return protocol_error(error)
+    headers = {**answer.headers, "Vary": "Accept"}
+    if answer.stream is not None:
+        return StreamingResponse(answer.stream, media_type=media.content_type, headers=headers)
+    return Response(answer.body, media_type=media.content_type, headers=headers)
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_wrong_method(request: Request) -> Response:
+    return protocol_error(ProtocolError(405, f"{request.method} is not allowed on /sparql; use GET or POST"))
+
+
+def _describe_or_page(request: Request, runtime: Runtime, parsed: QueryRequest, accept: str | None) -> Response:
+    """No query: the service description for RDF clients, the query page for browsers."""
+    media = negotiate(accept, (*GRAPH_FORMATS, HTML))
+    if parsed.format:
+        media = choose_format((*GRAPH_FORMATS, HTML), parsed.format, None)
+    if media is None:
+        names = ", ".join(f.media_type for f in (*GRAPH_FORMATS, HTML))
+        return protocol_error(ProtocolError(406, f"nothing acceptable; available: {names}"))
+    if media.kind is Kind.PAGE:
+        return render(request, "query.html", **_page_context(request, runtime, QueryRequest(None)))
+    assert media.rdf is not None
+    triples = service_description(
+        str(request.url_for("sparql")),
+        runtime.info,
+        runtime.settings.query_timeout,
+        runtime.settings.max_rows,
+    )
+    items = (
+        [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        if media.rdf.supports_datasets
+        else triples
+    )
+    body = ox.serialize(items, format=media.rdf, prefixes=DESCRIPTION_PREFIXES)
+    return Response(body, media_type=media.content_type, headers={"Vary": "Accept"})
+
+
+def _page_context(request: Request, runtime: Runtime, parsed: QueryRequest) -> dict[str, Any]:
+    lang = page_language(request)
+    prefixes = runtime.prefix_block()
+    examples = [
+        {"title": e.title(lang), "params": urlencode({"query": prefixes + "\n" + e.body})} for e in example_queries()
+    ]
+    return {
+        "query": parsed.query if parsed.query is not None else prefixes + "\n" + example_queries()[0].body,
+        "examples": examples,
+        "timeout": f"{runtime.settings.query_timeout:g}",
+        "max_rows": runtime.settings.max_rows,
+        "endpoint": str(request.url_for("sparql")),
+    }
+
+
+async def _page(
+    request: Request,
+    runtime: Runtime,
+    parsed: QueryRequest,
+    form: QueryForm | None,
+    error: ProtocolError | None = None,
+) -> Response:
+    context = _page_context(request, runtime, parsed)
+    result: PageResult | None = None
+    if error is None and form is not None:
+        try:
+            result = await run_for_page(runtime, parsed, form)
+            context["downloads"] = download_links(parsed, offered_formats(form, html=False))
+        except QueryTimeout as timeout:
+            error = ProtocolError(503, str(timeout))
+        except QueryFailed as failure:
+            error = ProtocolError(failure.status, failure.message)
+    if error is not None:
+        return render(
+            request,
+            "query.html",
+            status=error.status,
+            error=error.message,
+            error_status=error.status,
+            **context,
+        )
+    return render(request, "query.html", result=result, **context)
