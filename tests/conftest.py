@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,6 +13,7 @@ from govlod.entailment import OrgView
 from govlod.settings import Settings
 from govlod.sources import ParsedSource, discover, parse
 from govlod.validation import ValidationReport, load_shapes, load_sources, validate
+from tests.helpers import RunningServer
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -56,3 +57,11 @@ def validate_with_ontology(shapes: rdflib.Graph, ontology: list[ParsedSource]): 
         return validate(parsed + ontology, shapes)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """`govlod serve` on the bundled data, with a short timeout and a row limit below the data size."""
+    running = RunningServer(tmp_path_factory.mktemp("served") / "store", "--query-timeout", "2", "--max-rows", "1000")
+    yield running
+    running.stop()

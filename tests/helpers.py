@@ -24,3 +24,52 @@ def run_govlod(
         timeout=timeout,
         check=False,
     )
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class RunningServer:
+    """A real `govlod serve` child process on a free loopback port."""
+
+    def __init__(self, store: Path, *extra: str, base_iri: str | None = None):
+        import httpx
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.store = store
+        args = [sys.executable, "-m", "govlod", "serve", "--store", str(store), "--port", str(self.port), *extra]
+        if base_iri is not None:
+            args += ["--base-iri", base_iri.replace("{port}", str(self.port))]
+        self.log = store.parent / f"serve-{self.port}.log"
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("GOVLOD_")}
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(args, cwd=PROJECT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        import time
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"govlod serve exited: {self.log.read_text()}")
+            try:
+                if httpx.get(self.url + "health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"govlod serve did not become ready: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()

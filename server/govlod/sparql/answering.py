@@ -36,14 +36,17 @@ def offered_formats(form: QueryForm, html: bool) -> tuple[MediaFormat, ...]:
     return (*formats, HTML) if html else formats
 
 
-def choose_format(offered: tuple[MediaFormat, ...], format_param: str | None, accept: str | None) -> MediaFormat:
+def choose_format(offered: tuple[MediaFormat, ...], format_params: tuple[str, ...], accept: str | None) -> MediaFormat:
     """`format=` wins over Accept; neither fitting what the query can produce is a 406."""
     names = ", ".join(f.media_type for f in offered)
-    if format_param:
+    if format_params:
         try:
-            chosen = by_name(format_param)
+            asked = {by_name(value) for value in format_params}
         except UnknownFormat as error:
-            raise ProtocolError(406, f"unknown format '{format_param}'; available: {names}") from error
+            raise ProtocolError(406, f"unknown format '{error}'; available: {names}") from error
+        if len(asked) > 1:
+            raise ProtocolError(400, f"the format parameters ask for different formats: {', '.join(format_params)}")
+        chosen = asked.pop()
         if chosen not in offered:
             raise ProtocolError(406, f"this query cannot be answered as {chosen.media_type}; available: {names}")
         return chosen

@@ -24,7 +24,7 @@ class QueryRequest:
     query: str | None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    format: str | None = None
+    formats: tuple[str, ...] = ()  # clients such as SPARQLWrapper repeat it, e.g. format=tsv&format=tsv
 
 
 def _content_type(header: str | None) -> tuple[str, dict[str, str]]:
@@ -90,5 +90,5 @@ def parse_request(
         query=query,
         default_graphs=tuple(v for k, v in params if k == "default-graph-uri"),
         named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),
-        format=_one(params, "format"),
+        formats=tuple(v for k, v in params if k == "format"),
     )

@@ -56,7 +56,7 @@ async def sparql(request: Request) -> Response:
         if parsed.query is None:
             return _describe_or_page(request, runtime, parsed, accept)
         form = check_query(runtime, parsed.query)
-        media = choose_format(offered_formats(form, html=True), parsed.format, accept)
+        media = choose_format(offered_formats(form, html=True), parsed.formats, accept)
         if media is HTML:
             return await _page(request, runtime, parsed, form)
         answer = await execute(runtime, job_for(runtime, parsed, media), media)
@@ -78,8 +78,8 @@ async def sparql_wrong_method(request: Request) -> Response:
 def _describe_or_page(request: Request, runtime: Runtime, parsed: QueryRequest, accept: str | None) -> Response:
     """No query: the service description for RDF clients, the query page for browsers."""
     media = negotiate(accept, (*GRAPH_FORMATS, HTML))
-    if parsed.format:
-        media = choose_format((*GRAPH_FORMATS, HTML), parsed.format, None)
+    if parsed.formats:
+        media = choose_format((*GRAPH_FORMATS, HTML), parsed.formats, None)
     if media is None:
         names = ", ".join(f.media_type for f in (*GRAPH_FORMATS, HTML))
         return protocol_error(ProtocolError(406, f"nothing acceptable; available: {names}"))

@@ -1,0 +1,131 @@
+"""`govlod build`: a fresh store per build, switched atomically; bad data or an interruption change nothing."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from govlod import build as build_module
+from govlod.build import DataDoesNotConform, build
+from govlod.settings import Settings
+from govlod.store import StoreFolder
+from tests.helpers import PROJECT, run_govlod
+
+
+def _settings(tmp_path: Path, data: list[Path] | None = None, **extra: object) -> Settings:
+    return Settings(home=PROJECT, data=data or [PROJECT / "data"], store=tmp_path / "store", **extra)  # type: ignore[arg-type]
+
+
+def _count(folder: StoreFolder, query: str) -> int:
+    store, _, _ = folder.open_read_only()
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return int(next(iter(solutions))[0].value)  # type: ignore[union-attr]
+
+
+def test_build_loads_each_file_into_its_graph_and_the_union_as_default(tmp_path: Path) -> None:
+    result = build(_settings(tmp_path))
+    folder = StoreFolder(tmp_path / "store")
+    info = folder.info()
+    assert info == result.info
+    assert set(info.graphs) == {
+        "https://w3id.org/govlod/graph/ontology/codelists",
+        "https://w3id.org/govlod/graph/ontology/govlod",
+        "https://w3id.org/govlod/graph/provincia-novara/coordinamento-enti-gestori",
+        "https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona",
+    }
+    in_graphs = _count(
+        folder, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    assert info.triples == in_graphs == _count(folder, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert set(result.timings) == {"parse", "validate", "load"}
+
+
+def test_rebuild_switches_current_and_keeps_the_previous_build_readable(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    first = build(settings)
+    reader, _, _ = StoreFolder(settings.store_dir).open_read_only()  # a server holding the old build
+    second = build(settings)
+    assert first.path != second.path
+    assert StoreFolder(settings.store_dir).current_build() == second.path
+    assert bool(reader.query("ASK { ?s ?p ?o }"))
+    assert first.info.version == second.info.version  # same content, same dataset version
+
+
+def test_invalid_data_leaves_the_store_untouched(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    good = build(settings)
+    broken = tmp_path / "broken"
+    shutil.copytree(PROJECT / "data", broken)
+    shutil.copy(PROJECT / "tests" / "validation_cases" / "seat-without-role.ttl", broken / "seat.ttl")
+    with pytest.raises(DataDoesNotConform):
+        build(_settings(tmp_path, data=[broken]))
+    assert StoreFolder(settings.store_dir).current_build() == good.path
+
+
+def test_interrupted_build_leaves_the_store_untouched_and_is_cleaned_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(tmp_path)
+    good = build(settings)
+
+    real = build_module.quads_for_store
+
+    def failing_quads(*args: object, **kwargs: object) -> Iterator[ox.Quad]:
+        yield from list(real(*args, **kwargs))[:100]  # type: ignore[arg-type]
+        raise KeyboardInterrupt  # as if the operator pressed Ctrl-C half-way through loading
+
+    monkeypatch.setattr(build_module, "quads_for_store", failing_quads)
+    with pytest.raises(KeyboardInterrupt):
+        build(settings, check=False)
+    monkeypatch.setattr(build_module, "quads_for_store", real)
+    folder = StoreFolder(settings.store_dir)
+    assert folder.current_build() == good.path
+    assert list((settings.store_dir / "builds").glob("*.partial"))
+    after = build(settings, check=False)
+    assert not list((settings.store_dir / "builds").glob("*.partial"))
+    assert folder.current_build() == after.path
+
+
+def test_base_iri_rewrites_project_iris_only(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, base_iri="http://127.0.0.1:8123/")
+    build(settings, check=False)
+    folder = StoreFolder(settings.store_dir)
+    assert (
+        _count(
+            folder, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER (STRSTARTS(STR(?s), 'https://w3id.org/govlod/')) }"
+        )
+        == 0
+    )
+    assert (
+        _count(
+            folder,
+            "ASK { <http://127.0.0.1:8123/id/organization/sercop> <http://127.0.0.1:8123/ontology#partitaIVA> '05728560961' }".replace(
+                "ASK", "SELECT (COUNT(*) AS ?n) WHERE"
+            ),
+        )
+        == 1
+    )
+    assert _count(folder, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/ns/org#hasUnit> ?o }") == 6
+    assert all(g.startswith("http://127.0.0.1:8123/graph/") for g in folder.info().graphs)
+
+
+def test_build_command_reports_counts_and_timing(tmp_path: Path) -> None:
+    result = run_govlod("build", "--store", str(tmp_path / "store"))
+    assert result.returncode == 0, result.stderr
+    assert "parsed 4 files" in result.stdout
+    assert "validated in" in result.stdout
+    assert "triples in 4 named graphs" in result.stdout
+
+
+def test_build_command_refuses_invalid_data_with_exit_one(tmp_path: Path) -> None:
+    case = PROJECT / "tests" / "validation_cases" / "seat-without-role.ttl"
+    result = run_govlod("build", "--store", str(tmp_path / "store"), "--data", str(case))
+    assert result.returncode == 1
+    assert "exactly one role" in result.stderr
+    assert "the store was not changed" in result.stderr
+    assert not (tmp_path / "store" / "current").exists()
