@@ -7,7 +7,8 @@ formats exist, what they are for, and which one wins when a client accepts sever
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import mimeparse
@@ -160,11 +161,13 @@ def by_name(name: str) -> MediaFormat:
     return found
 
 
-def negotiate(accept: str | None, offered: Sequence[MediaFormat]) -> MediaFormat | None:
+@functools.lru_cache(maxsize=1024)
+def negotiate(accept: str | None, offered: tuple[MediaFormat, ...]) -> MediaFormat | None:
     """The offered format that best fits an Accept header, or None when none is acceptable.
 
     No Accept header means anything is acceptable and the first offer wins. A header that cannot
     be parsed is treated as absent: refusing a crawler over a typo in its header helps no one.
+    Memoised: clients send the same few Accept headers again and again.
     """
     if not offered:
         return None

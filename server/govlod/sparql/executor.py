@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -87,24 +88,28 @@ class QueryExecutor:
         worker.connection.close()
 
     async def _readable(self, connection: Connection, timeout: float) -> bool:
-        loop = asyncio.get_running_loop()
+        """Wait, without blocking the event loop, until the pipe has a message or time is up."""
         if connection.poll():
             return True
-        ready: asyncio.Future[None] = loop.create_future()
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[bool] = loop.create_future()
         descriptor = connection.fileno()
 
-        def wake() -> None:
+        def settle(value: bool) -> None:
             if not ready.done():
-                ready.set_result(None)
+                ready.set_result(value)
 
-        loop.add_reader(descriptor, wake)
+        # A reader callback and a timer rather than asyncio.wait_for, which costs a task per wait.
+        loop.add_reader(descriptor, settle, True)
+        timer = loop.call_later(timeout, settle, False)
         try:
-            await asyncio.wait_for(ready, timeout)
-            return True
-        except TimeoutError:
-            return False
+            return await ready
         finally:
+            timer.cancel()
             loop.remove_reader(descriptor)
+            # uvloop leaves a watched descriptor non-blocking; recv() of a message larger than the
+            # pipe buffer must be able to wait for the rest, so make it blocking again.
+            os.set_blocking(descriptor, True)
 
     async def stream(self, job: QueryJob, outcome: Outcome | None = None) -> AsyncIterator[bytes]:
         """The answer to `job`, chunk by chunk; raises QueryTimeout or QueryFailed."""
@@ -121,13 +126,15 @@ class QueryExecutor:
                     raise QueryTimeout(self.timeout)
                 try:
                     message: tuple[Any, ...] = worker.connection.recv()
-                except EOFError as error:
+                except (EOFError, OSError) as error:
                     raise QueryFailed(500, "the query process stopped unexpectedly") from error
                 if message[0] == "chunk":
                     yield message[1]
                 elif message[0] == "done":
                     reusable = True
                     summary = message[1]
+                    if message[2]:
+                        yield message[2]
                     outcome.form = summary["form"]
                     outcome.rows = summary["rows"]
                     outcome.truncated = summary["truncated"]

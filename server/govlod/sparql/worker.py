@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -21,8 +21,9 @@ from govlod.store import NoStore, StoreFolder
 CHUNK_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True)
-class QueryJob:
+class QueryJob(NamedTuple):
+    """One query to run; a named tuple because it crosses a pipe for every query (cheap to pickle)."""
+
     query: str
     format: str
     max_rows: int
@@ -48,6 +49,11 @@ class _ChunkWriter:
         if self._buffer:
             self._connection.send(("chunk", bytes(self._buffer)))
             self._buffer.clear()
+
+    def finish(self, summary: dict[str, object]) -> None:
+        """Send what is left together with the summary: a small answer travels in one message."""
+        self._connection.send(("done", summary, bytes(self._buffer)))
+        self._buffer.clear()
 
 
 class _RowCounter:
@@ -120,9 +126,7 @@ def serve_jobs(connection: Connection, store_root: str) -> None:
             current = folder.current_id()
             if store is None or current != build_id:
                 store, _, build_id = folder.open_read_only()
-            summary = run_job(store, job, out)
-            out.flush()
-            connection.send(("done", summary))
+            out.finish(run_job(store, job, out))
         except SyntaxError as error:
             connection.send(("error", 400, f"syntax error: {error.msg or error}"))
         except _WrongForm as error:

@@ -6,6 +6,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -56,10 +57,25 @@ def create_app(settings: Settings) -> FastAPI:
             "Govlod-Dataset-Version",
         ],
     )
-    app.include_router(sparql.router)
+    app.router.routes.extend(sparql.ROUTES)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _describe_plain_routes(app)
     return app
+
+
+def _describe_plain_routes(app: FastAPI) -> None:
+    """Add the plain Starlette routes, which FastAPI does not see, to the OpenAPI document."""
+    build_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build_schema()
+            schema["paths"]["/sparql"] = sparql.OPENAPI_PATH
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def app_from_environment() -> FastAPI:

@@ -6,8 +6,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
 
 from govlod.media import GRAPH_FORMATS, HTML, RESULT_FORMATS, Kind, negotiate
 from govlod.sparql.answering import check_query, choose_format, execute, job_for, offered_formats
@@ -20,7 +21,6 @@ from govlod.web.pages import page_language, render
 from govlod.web.query_page import PageResult, download_links, run_for_page
 from govlod.web.runtime import Runtime
 
-router = APIRouter()
 ALLOWED = "GET, HEAD, POST, OPTIONS"
 DESCRIPTION_PREFIXES = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
@@ -40,8 +40,10 @@ def protocol_error(error: ProtocolError) -> Response:
     return PlainTextResponse(f"{error.status}: {error.message}\n", status_code=error.status, headers=headers)
 
 
-@router.api_route("/sparql", methods=["GET", "HEAD", "POST"], response_model=None)
 async def sparql(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol query operation (a plain Starlette route: no per-request dependency solving)."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return protocol_error(ProtocolError(405, f"{request.method} is not allowed on /sparql; use GET or POST"))
     runtime = _runtime(request)
     accept = request.headers.get("accept")
     parsed = QueryRequest(query=None)
@@ -70,9 +72,44 @@ async def sparql(request: Request) -> Response:
     return Response(answer.body, media_type=media.content_type, headers=headers)
 
 
-@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
-async def sparql_wrong_method(request: Request) -> Response:
-    return protocol_error(ProtocolError(405, f"{request.method} is not allowed on /sparql; use GET or POST"))
+ROUTES = [Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"], name="sparql")]
+
+# The route is plain Starlette, so FastAPI cannot describe it; this is its OpenAPI entry.
+OPENAPI_PATH = {
+    "get": {
+        "summary": "SPARQL 1.1 query (GET), service description or query page",
+        "description": "Without `query`: the service description (RDF) or the query page (HTML).",
+        "parameters": [
+            {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "a SPARQL 1.1 query"},
+            {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "format", "in": "query", "schema": {"type": "string"}, "description": "overrides Accept"},
+        ],
+        "responses": {
+            "200": {"description": "results"},
+            "400": {"description": "bad query"},
+            "406": {"description": "no acceptable format"},
+            "503": {"description": "timeout"},
+        },
+    },
+    "post": {
+        "summary": "SPARQL 1.1 query (POST, form or direct)",
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
+                },
+                "application/sparql-query": {"schema": {"type": "string"}},
+            }
+        },
+        "responses": {
+            "200": {"description": "results"},
+            "400": {"description": "bad query"},
+            "403": {"description": "updates are refused"},
+            "415": {"description": "bad content type"},
+        },
+    },
+}
 
 
 def _describe_or_page(request: Request, runtime: Runtime, parsed: QueryRequest, accept: str | None) -> Response:
