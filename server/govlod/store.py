@@ -60,6 +60,7 @@ class BuildInProgress(Exception):
 class StoreFolder:
     def __init__(self, root: Path):
         self.root = root
+        self._link = str(root / CURRENT)  # a plain string: pathlib costs more than the readlink
 
     @property
     def current_link(self) -> Path:
@@ -75,7 +76,7 @@ class StoreFolder:
     def current_id(self) -> str | None:
         """The id of the current build, cheap enough to check on every request."""
         try:
-            return os.readlink(self.current_link).rsplit("/", 1)[-1]
+            return os.readlink(self._link).rsplit("/", 1)[-1]
         except OSError:
             return None
 

@@ -56,6 +56,17 @@ def choose_format(offered: tuple[MediaFormat, ...], format_params: tuple[str, ..
     return chosen_by_accept
 
 
+def answer_headers(runtime: Runtime, cache: str | None = None) -> dict[str, str]:
+    headers = {
+        "Govlod-Dataset-Version": runtime.info.version[:16],
+        "Govlod-Max-Rows": str(runtime.settings.max_rows),
+        "Vary": "Accept",
+    }
+    if cache is not None:
+        headers["Govlod-Cache"] = cache
+    return headers
+
+
 def check_query(runtime: Runtime, query: str) -> QueryForm:
     form = query_form(query)
     if form is QueryForm.UPDATE:
@@ -87,10 +98,7 @@ async def execute(runtime: Runtime, job: QueryJob, media: MediaFormat) -> Answer
     Output is awaited before answering, so that syntax errors and timeouts before any output get
     a proper status; past BUFFERED_BYTES the answer streams as it is produced.
     """
-    headers = {
-        "Govlod-Dataset-Version": runtime.info.version[:16],
-        "Govlod-Max-Rows": str(job.max_rows),
-    }
+    headers = answer_headers(runtime)
     key = (runtime.build_id, job)
     cached = runtime.cache.get(key)
     if cached is not None:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import pickle
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -77,7 +78,7 @@ class QueryExecutor:
     async def close(self) -> None:
         for worker in list(self._all):
             with contextlib.suppress(OSError):
-                worker.connection.send(None)
+                worker.connection.send_bytes(pickle.dumps(None))
             self._stop(worker)
 
     def _stop(self, worker: _Worker) -> None:
@@ -118,14 +119,14 @@ class QueryExecutor:
         worker = await self._idle.get()
         reusable = False
         try:
-            worker.connection.send(job)
+            worker.connection.send_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
             deadline = loop.time() + self.timeout
             while True:
                 remaining = deadline - loop.time()
                 if remaining <= 0 or not await self._readable(worker.connection, remaining):
                     raise QueryTimeout(self.timeout)
                 try:
-                    message: tuple[Any, ...] = worker.connection.recv()
+                    message: tuple[Any, ...] = pickle.loads(worker.connection.recv_bytes())
                 except (EOFError, OSError) as error:
                     raise QueryFailed(500, "the query process stopped unexpectedly") from error
                 if message[0] == "chunk":

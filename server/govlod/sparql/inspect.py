@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterator
 
 
 class QueryForm(enum.Enum):
@@ -45,12 +46,13 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
-def keywords(text: str) -> list[str]:
+def keywords(text: str) -> Iterator[str]:
     """The bare words of a query, upper-cased, outside comments, strings, IRIs and names."""
-    return [m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word")]
+    return (m.group("word").upper() for m in _TOKEN.finditer(text) if m.group("word"))
 
 
 def query_form(text: str) -> QueryForm:
+    # Lazy: the lexer stops at the first keyword that decides, usually right after the prologue.
     for word in keywords(text):
         if word in _FORMS:
             return QueryForm(word)
@@ -60,4 +62,6 @@ def query_form(text: str) -> QueryForm:
 
 
 def uses_service(text: str) -> bool:
+    if "service" not in text.lower():  # the common case, without lexing the whole query
+        return False
     return "SERVICE" in keywords(text)

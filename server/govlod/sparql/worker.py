@@ -7,6 +7,7 @@ way to enforce a timeout is to stop the process that runs it, which the executor
 from __future__ import annotations
 
 import itertools
+import pickle
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -19,6 +20,10 @@ from govlod.sparql.results import SELECT_WRITERS
 from govlod.store import NoStore, StoreFolder
 
 CHUNK_BYTES = 64 * 1024
+
+
+def _message(*parts: object) -> bytes:
+    return pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)
 
 
 class QueryJob(NamedTuple):
@@ -47,12 +52,12 @@ class _ChunkWriter:
 
     def flush(self) -> None:
         if self._buffer:
-            self._connection.send(("chunk", bytes(self._buffer)))
+            self._connection.send_bytes(_message("chunk", bytes(self._buffer)))
             self._buffer.clear()
 
     def finish(self, summary: dict[str, object]) -> None:
         """Send what is left together with the summary: a small answer travels in one message."""
-        self._connection.send(("done", summary, bytes(self._buffer)))
+        self._connection.send_bytes(_message("done", summary, bytes(self._buffer)))
         self._buffer.clear()
 
 
@@ -116,7 +121,7 @@ def serve_jobs(connection: Connection, store_root: str) -> None:
     build_id: str | None = None
     while True:
         try:
-            job = connection.recv()
+            job = pickle.loads(connection.recv_bytes())
         except EOFError:
             return
         if job is None:
@@ -128,10 +133,10 @@ def serve_jobs(connection: Connection, store_root: str) -> None:
                 store, _, build_id = folder.open_read_only()
             out.finish(run_job(store, job, out))
         except SyntaxError as error:
-            connection.send(("error", 400, f"syntax error: {error.msg or error}"))
+            connection.send_bytes(_message("error", 400, f"syntax error: {error.msg or error}"))
         except _WrongForm as error:
-            connection.send(("error", 400, f"a {error} query cannot be answered in {job.format}"))
+            connection.send_bytes(_message("error", 400, f"a {error} query cannot be answered in {job.format}"))
         except NoStore as error:
-            connection.send(("error", 503, str(error)))
+            connection.send_bytes(_message("error", 503, str(error)))
         except (OSError, RuntimeError, ValueError, TypeError) as error:
-            connection.send(("error", 500, f"the query failed: {error}"))
+            connection.send_bytes(_message("error", 500, f"the query failed: {error}"))

@@ -45,7 +45,9 @@ class Runtime:
 
     @property
     def info(self) -> BuildInfo:
-        _ = self.build_id
+        """The record of the build served; as fresh as the last read of `build_id`."""
+        if self._info is None:
+            _ = self.build_id
         assert self._info is not None
         return self._info
 

@@ -11,7 +11,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from govlod.media import GRAPH_FORMATS, HTML, RESULT_FORMATS, Kind, negotiate
-from govlod.sparql.answering import check_query, choose_format, execute, job_for, offered_formats
+from govlod.sparql.answering import answer_headers, check_query, choose_format, execute, job_for, offered_formats
 from govlod.sparql.description import service_description
 from govlod.sparql.executor import QueryFailed, QueryTimeout
 from govlod.sparql.inspect import QueryForm
@@ -46,6 +46,12 @@ async def sparql(request: Request) -> Response:
         return protocol_error(ProtocolError(405, f"{request.method} is not allowed on /sparql; use GET or POST"))
     runtime = _runtime(request)
     accept = request.headers.get("accept")
+    # Identical GET requests on the same build are answered before any parsing at all.
+    request_key = ("request", runtime.build_id, request.url.query, accept) if request.method != "POST" else None
+    if request_key is not None:
+        hit = runtime.cache.get(request_key)
+        if hit is not None:
+            return Response(hit[0], media_type=hit[1], headers=answer_headers(runtime, "hit"))
     parsed = QueryRequest(query=None)
     try:
         body = await request.body() if request.method == "POST" else b""
@@ -66,10 +72,11 @@ async def sparql(request: Request) -> Response:
         if negotiate(accept, (*RESULT_FORMATS, HTML)) is HTML:
             return await _page(request, runtime, parsed, None, error)
         return protocol_error(error)
-    headers = {**answer.headers, "Vary": "Accept"}
     if answer.stream is not None:
-        return StreamingResponse(answer.stream, media_type=media.content_type, headers=headers)
-    return Response(answer.body, media_type=media.content_type, headers=headers)
+        return StreamingResponse(answer.stream, media_type=media.content_type, headers=answer.headers)
+    if request_key is not None and answer.body is not None:
+        runtime.cache.put(request_key, answer.body, media.content_type)
+    return Response(answer.body, media_type=media.content_type, headers=answer.headers)
 
 
 ROUTES = [Route("/sparql", sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"], name="sparql")]
