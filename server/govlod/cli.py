@@ -120,6 +120,7 @@ def command_serve(args: argparse.Namespace) -> int:
             "max_rows": args.max_rows,
             "query_processes": args.query_processes,
             "allow_service": args.allow_service or None,
+            "memory_copy_triples": args.memory_copy_triples,
         }
     )
     reason = _store_needs_build(settings)
@@ -195,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-rows", type=int, help="most rows or triples in an answer (default 100000)")
     serve.add_argument("--query-processes", type=int, help="processes running queries, per worker (default 2)")
     serve.add_argument("--allow-service", action="store_true", help="allow SPARQL SERVICE (federated) queries")
+    serve.add_argument(
+        "--memory-copy-triples", type=int, metavar="N", help="keep a memory copy of stores up to N triples (default 5M)"
+    )
     serve.set_defaults(handler=command_serve)
     return parser
 

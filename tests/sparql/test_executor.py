@@ -72,7 +72,9 @@ def test_timeout_stops_the_query_and_the_pool_recovers(store: Path) -> None:
         executor = QueryExecutor(store, processes=1, timeout=1)
         await executor.start()
         try:
-            slow = QueryJob(query="SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", format="json", max_rows=10)
+            slow = QueryJob(
+                query="SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", format="json", max_rows=10
+            )
             with pytest.raises(QueryTimeout):
                 await executor.collect(slow)
             body, _ = await executor.collect(QueryJob(query="ASK { ?s ?p ?o }", format="json", max_rows=10))
@@ -99,3 +101,30 @@ def test_syntax_error_is_reported_and_the_process_reused(store: Path) -> None:
             await executor.close()
 
     _run("asyncio", scenario)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        EVERYTHING,
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona> WHERE { ?s ?p ?o }",
+    ],
+)
+def test_memory_copy_answers_exactly_as_the_disk_store(store: Path, query: str) -> None:
+    from govlod.sparql.inspect import names_graphs
+
+    async def answer(memory_limit: int) -> list[dict[str, object]]:
+        executor = QueryExecutor(store, processes=1, timeout=30, memory_limit=memory_limit)
+        await executor.start()
+        try:
+            job = QueryJob(query=query, format="json", max_rows=10**6, names_graphs=names_graphs(query))
+            body, _ = await executor.collect(job)
+        finally:
+            await executor.close()
+        bindings: list[dict[str, object]] = json.loads(body)["results"]["bindings"]
+        return sorted(bindings, key=json.dumps)
+
+    on_disk, in_memory = asyncio.run(answer(0)), asyncio.run(answer(10**7))
+    assert on_disk == in_memory
+    assert len(on_disk) > 0

@@ -348,3 +348,18 @@ def test_json_results_keep_datatypes_and_languages(server: RunningServer) -> Non
     assert binding["order"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
     assert binding["text"]["xml:lang"] == "it"
     assert json.dumps(binding)
+
+
+def test_head_gives_the_headers_of_get_without_a_body(server: RunningServer) -> None:
+    query = {"query": TABLES + " # head test"}
+    head = httpx.head(server.url + "sparql", params=query)
+    get = httpx.get(server.url + "sparql", params=query)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+
+
+def test_openapi_describes_the_sparql_route(server: RunningServer) -> None:
+    paths = httpx.get(server.url + "openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/sparql"])
+    assert "/health" in paths

@@ -15,7 +15,7 @@ from govlod.media import (
     negotiate,
 )
 from govlod.sparql.executor import Outcome, QueryFailed, QueryTimeout
-from govlod.sparql.inspect import QueryForm, query_form, uses_service
+from govlod.sparql.inspect import QueryForm, names_graphs, query_form, uses_service
 from govlod.sparql.protocol import UPDATE_REFUSED, ProtocolError, QueryRequest
 from govlod.sparql.worker import QueryJob
 from govlod.web.runtime import Runtime
@@ -89,6 +89,7 @@ def job_for(runtime: Runtime, request: QueryRequest, media: MediaFormat) -> Quer
         default_graphs=request.default_graphs,
         named_graphs=request.named_graphs,
         prefixes=tuple(runtime.prefixes.items()),
+        names_graphs=bool(request.default_graphs or request.named_graphs) or names_graphs(request.query),
     )
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from govlod.sparql.worker import QueryJob, serve_jobs
 
+READY_TIMEOUT = 600.0  # seconds a new process may take to load a large store into memory
+
 
 class QueryTimeout(Exception):
     def __init__(self, seconds: float):
@@ -51,19 +53,21 @@ class Outcome:
 
 
 class QueryExecutor:
-    def __init__(self, store_root: Path, processes: int, timeout: float):
+    def __init__(self, store_root: Path, processes: int, timeout: float, memory_limit: int = 0):
         self._store_root = str(store_root)
+        self._memory_limit = memory_limit
         self._size = processes
         self.timeout = timeout
         # spawn, not fork: the parent runs an event loop and threads a fork would copy half-way.
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: set[_Worker] = set()
+        self._pending: set[asyncio.Task[None]] = set()
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=serve_jobs, args=(child, self._store_root), daemon=True, name="govlod-query"
+            target=serve_jobs, args=(child, self._store_root, self._memory_limit), daemon=True, name="govlod-query"
         )
         process.start()
         child.close()
@@ -72,8 +76,19 @@ class QueryExecutor:
         return worker
 
     async def start(self) -> None:
-        for _ in range(self._size):
-            self._idle.put_nowait(self._spawn())
+        """Start the processes and wait until each has loaded the store."""
+        workers = [self._spawn() for _ in range(self._size)]
+        await asyncio.gather(*(self._when_ready(worker) for worker in workers))
+
+    async def _when_ready(self, worker: _Worker) -> None:
+        """Offer a worker to queries only once it has loaded the store (it may take seconds)."""
+        if await self._readable(worker.connection, READY_TIMEOUT):
+            with contextlib.suppress(EOFError, OSError):
+                if pickle.loads(worker.connection.recv_bytes()) == ("ready",):
+                    self._idle.put_nowait(worker)
+                    return
+        self._stop(worker)
+        raise QueryFailed(503, "a query process could not load the store")
 
     async def close(self) -> None:
         for worker in list(self._all):
@@ -150,7 +165,9 @@ class QueryExecutor:
                 self._idle.put_nowait(worker)
             else:
                 self._stop(worker)
-                self._idle.put_nowait(self._spawn())
+                replacement = asyncio.get_running_loop().create_task(self._when_ready(self._spawn()))
+                self._pending.add(replacement)
+                replacement.add_done_callback(self._pending.discard)
 
     async def collect(self, job: QueryJob) -> tuple[bytes, Outcome]:
         outcome = Outcome()

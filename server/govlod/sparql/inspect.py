@@ -65,3 +65,11 @@ def uses_service(text: str) -> bool:
     if "service" not in text.lower():  # the common case, without lexing the whole query
         return False
     return "SERVICE" in keywords(text)
+
+
+def names_graphs(text: str) -> bool:
+    """Whether the query uses GRAPH or a dataset clause (FROM, FROM NAMED)."""
+    upper = text.upper()
+    if "GRAPH" not in upper and "FROM" not in upper:
+        return False
+    return any(word in ("GRAPH", "FROM") for word in keywords(text))

@@ -6,6 +6,7 @@ way to enforce a timeout is to stop the process that runs it, which the executor
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import pickle
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ class QueryJob(NamedTuple):
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()
+    names_graphs: bool = False  # GRAPH, FROM or graph parameters: needs the disk store's named graphs
 
 
 class _ChunkWriter:
@@ -114,11 +116,45 @@ class _WrongForm(Exception):
     """The query's form does not match the negotiated format (the parent guessed the form)."""
 
 
-def serve_jobs(connection: Connection, store_root: str) -> None:
+class _Stores:
+    """The current build, on disk and, when it is small enough, as a copy in memory.
+
+    Oxigraph's memory store answers joins several times faster than RocksDB. The copy holds the
+    default graph (the union of all sources); queries that name graphs use the disk store.
+    """
+
+    def __init__(self, folder: StoreFolder, memory_limit: int):
+        self.folder = folder
+        self.memory_limit = memory_limit
+        self.build_id: str | None = None
+        self.disk: ox.Store | None = None
+        self.memory: ox.Store | None = None
+
+    def refresh(self) -> None:
+        """Open the current build if `govlod build` has switched to another one since."""
+        if self.disk is not None and self.folder.current_id() == self.build_id:
+            return
+        disk, info, build_id = self.folder.open_read_only()
+        memory = None
+        if info.triples <= self.memory_limit:
+            memory = ox.Store()
+            memory.bulk_extend(disk.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        self.disk, self.memory, self.build_id = disk, memory, build_id
+
+    def for_job(self, job: QueryJob) -> ox.Store:
+        self.refresh()
+        assert self.disk is not None
+        if self.memory is not None and not job.names_graphs:
+            return self.memory
+        return self.disk
+
+
+def serve_jobs(connection: Connection, store_root: str, memory_limit: int) -> None:
     """The process's main loop: one job in, a stream of chunks and one final message out."""
-    folder = StoreFolder(Path(store_root))
-    store: ox.Store | None = None
-    build_id: str | None = None
+    stores = _Stores(StoreFolder(Path(store_root)), memory_limit)
+    with contextlib.suppress(NoStore):  # no build yet: each query will say so
+        stores.refresh()  # load before saying ready, so that no first query waits for it
+    connection.send_bytes(_message("ready"))
     while True:
         try:
             job = pickle.loads(connection.recv_bytes())
@@ -128,10 +164,7 @@ def serve_jobs(connection: Connection, store_root: str) -> None:
             return
         out = _ChunkWriter(connection)
         try:
-            current = folder.current_id()
-            if store is None or current != build_id:
-                store, _, build_id = folder.open_read_only()
-            out.finish(run_job(store, job, out))
+            out.finish(run_job(stores.for_job(job), job, out))
         except SyntaxError as error:
             connection.send_bytes(_message("error", 400, f"syntax error: {error.msg or error}"))
         except _WrongForm as error:

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from govlod.media import BY_NAME, MediaFormat
 from govlod.sparql.executor import QueryFailed, QueryTimeout
-from govlod.sparql.inspect import QueryForm
+from govlod.sparql.inspect import QueryForm, names_graphs
 from govlod.sparql.protocol import QueryRequest
 from govlod.sparql.results import term_to_json
 from govlod.sparql.worker import QueryJob
@@ -106,6 +106,7 @@ async def run_for_page(runtime: Runtime, request: QueryRequest, form: QueryForm)
         max_rows=min(runtime.settings.max_rows, SHOWN_ROWS),
         default_graphs=request.default_graphs,
         named_graphs=request.named_graphs,
+        names_graphs=bool(request.default_graphs or request.named_graphs) or names_graphs(request.query),
     )
     body, outcome = await runtime.executor.collect(job)
     result = PageResult(truncated=outcome.truncated)

@@ -24,7 +24,9 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
         folder = StoreFolder(settings.store_dir)
-        executor = QueryExecutor(settings.store_dir, settings.query_processes, settings.query_timeout)
+        executor = QueryExecutor(
+            settings.store_dir, settings.query_processes, settings.query_timeout, settings.memory_copy_triples
+        )
         return cls(
             settings=settings,
             folder=folder,
