@@ -128,3 +128,17 @@ def test_memory_copy_answers_exactly_as_the_disk_store(store: Path, query: str) 
     on_disk, in_memory = asyncio.run(answer(0)), asyncio.run(answer(10**7))
     assert on_disk == in_memory
     assert len(on_disk) > 0
+
+
+def test_a_query_waiting_for_a_busy_pool_times_out_too(store: Path) -> None:
+    async def scenario() -> tuple[type[BaseException], type[BaseException]]:
+        executor = QueryExecutor(store, processes=1, timeout=1)
+        await executor.start()
+        slow = QueryJob(query="SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", format="json", max_rows=10)
+        try:
+            results = await asyncio.gather(executor.collect(slow), executor.collect(slow), return_exceptions=True)
+        finally:
+            await executor.close()
+        return type(results[0]), type(results[1])
+
+    assert _run("asyncio", scenario) == (QueryTimeout, QueryTimeout)

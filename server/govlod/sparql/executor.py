@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -90,6 +91,13 @@ class QueryExecutor:
         self._stop(worker)
         raise QueryFailed(503, "a query process could not load the store")
 
+    async def _replace(self) -> None:
+        """A new process in place of a stopped one; if it cannot start, the pool runs one short."""
+        try:
+            await self._when_ready(self._spawn())
+        except QueryFailed as failure:
+            print(f"govlod: {failure.message}", file=sys.stderr)
+
     async def close(self) -> None:
         for worker in list(self._all):
             with contextlib.suppress(OSError):
@@ -131,11 +139,18 @@ class QueryExecutor:
         """The answer to `job`, chunk by chunk; raises QueryTimeout or QueryFailed."""
         outcome = outcome if outcome is not None else Outcome()
         loop = asyncio.get_running_loop()
-        worker = await self._idle.get()
+        deadline = loop.time() + self.timeout
+        if not self._idle.empty():
+            worker = self._idle.get_nowait()
+        else:
+            try:
+                # Waiting for a free process counts against the time limit: a busy server says so.
+                worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            except TimeoutError as error:
+                raise QueryTimeout(self.timeout) from error
         reusable = False
         try:
             worker.connection.send_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
-            deadline = loop.time() + self.timeout
             while True:
                 remaining = deadline - loop.time()
                 if remaining <= 0 or not await self._readable(worker.connection, remaining):
@@ -165,7 +180,7 @@ class QueryExecutor:
                 self._idle.put_nowait(worker)
             else:
                 self._stop(worker)
-                replacement = asyncio.get_running_loop().create_task(self._when_ready(self._spawn()))
+                replacement = asyncio.get_running_loop().create_task(self._replace())
                 self._pending.add(replacement)
                 replacement.add_done_callback(self._pending.discard)
 

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from govlod.media import BY_NAME, MediaFormat
-from govlod.sparql.executor import QueryFailed, QueryTimeout
 from govlod.sparql.inspect import QueryForm, names_graphs
 from govlod.sparql.protocol import QueryRequest
 from govlod.sparql.results import term_to_json
@@ -135,6 +134,3 @@ async def run_for_page(runtime: Runtime, request: QueryRequest, form: QueryForm)
     result.total_rows = len(bindings)
     result.seconds = time.perf_counter() - started
     return result
-
-
-__all__ = ["PageResult", "QueryFailed", "QueryTimeout", "download_links", "run_for_page"]
