@@ -65,3 +65,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running = RunningServer(tmp_path_factory.mktemp("served") / "store", "--query-timeout", "2", "--max-rows", "1000")
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def linked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """`govlod serve` whose IRIs are rewritten to its own address, so that they dereference."""
+    running = RunningServer(tmp_path_factory.mktemp("linked") / "store", base_iri="http://127.0.0.1:{port}/")
+    yield running
+    running.stop()

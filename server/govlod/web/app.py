@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 import govlod
 from govlod.settings import Settings
-from govlod.web import health, sparql
+from govlod.web import documents, health, sparql
 from govlod.web.runtime import Runtime
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -58,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
         ],
     )
     app.router.routes.extend(sparql.ROUTES)
+    app.router.routes.extend(documents.ROUTES)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _describe_plain_routes(app)

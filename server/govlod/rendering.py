@@ -1,0 +1,36 @@
+"""Turning a list of triples into a document in one of the RDF formats of the media table."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from govlod.media import MediaFormat
+from govlod.terms import triples_to_graph
+
+
+def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI of the triples starts with: a document's context."""
+    iris = {
+        t.value
+        for triple in triples
+        for t in (triple.subject, triple.predicate, triple.object)
+        if isinstance(t, ox.NamedNode)
+    }
+    return {name: ns for name, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
+
+
+def render_rdf(triples: list[ox.Triple], media: MediaFormat, prefixes: dict[str, str]) -> bytes:
+    """Serialise `triples`; JSON-LD is compacted with a context of the prefixes the triples use."""
+    context = used_prefixes(triples, prefixes)
+    if media.name == "jsonld":
+        # pyoxigraph writes expanded JSON-LD; rdflib compacts it against a context.
+        graph = triples_to_graph(triples)
+        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+        return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode()
+    assert media.rdf is not None
+    items: list[ox.Triple] | list[ox.Quad] = triples
+    if media.rdf.supports_datasets:
+        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    return ox.serialize(items, format=media.rdf, prefixes=context) or b""

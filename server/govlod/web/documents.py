@@ -1,0 +1,122 @@
+"""Dereferencing: `/id/{path}` answers 303 to `/doc/{path}.{ext}`, chosen by Accept; `/doc/` serves
+the document in the negotiated or suffixed format, with validators for caches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from govlod.documents import read_document
+from govlod.media import BY_NAME, HTML, MediaFormat, UnknownFormat, by_name, negotiate
+from govlod.rendering import render_rdf
+from govlod.web.pages import page_language, render
+from govlod.web.resource_page import resource_view
+from govlod.web.runtime import Runtime
+
+# The first is the answer to a client that states no preference (no Accept, or */*).
+DOCUMENT_FORMATS: tuple[MediaFormat, ...] = tuple(
+    BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples", "html")
+)
+BY_EXTENSION = {media.extension: media for media in DOCUMENT_FORMATS}
+
+
+def _not_acceptable() -> Response:
+    names = ", ".join(m.media_type for m in DOCUMENT_FORMATS)
+    return PlainTextResponse(
+        f"406: no acceptable format; available: {names}\n", status_code=406, headers={"Vary": "Accept"}
+    )
+
+
+async def identifier(request: Request) -> Response:
+    """303 See Other from the thing's IRI to the document that describes it."""
+    media = negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
+    if media is None:
+        return _not_acceptable()
+    location = f"{request.base_url}doc/{request.path_params['path']}.{media.extension}"
+    return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
+
+
+def _choose(request: Request, path: str) -> tuple[str, MediaFormat | None, bool]:
+    """The resource path, the format, and whether the format was negotiated (not named)."""
+    stem, dot, extension = path.rpartition(".")
+    if dot and extension in BY_EXTENSION:
+        return stem, BY_EXTENSION[extension], False
+    asked = request.query_params.get("format")
+    if asked:
+        try:
+            media = by_name(asked)
+        except UnknownFormat:
+            return path, None, False
+        return path, media if media in DOCUMENT_FORMATS else None, False
+    return path, negotiate(request.headers.get("accept"), DOCUMENT_FORMATS), True
+
+
+def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        return etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+async def document(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    path, media, negotiated = _choose(request, request.path_params["path"])
+    if media is None:
+        return _not_acceptable()
+    build_id = runtime.build_id
+    info = runtime.info
+    iri = f"{runtime.settings.base_iri}id/{path}"
+    base = f"{request.base_url}doc/{path}"
+    modified = datetime.fromisoformat(info.built_at)
+    etag = f'"{info.version[:24]}-{media.extension}"'
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(modified, usegmt=True),
+        "Vary": "Accept, Accept-Language" if media is HTML else "Accept",
+        "Cache-Control": "public, max-age=300",
+        "Link": ", ".join(
+            f'<{base}.{m.extension}>; rel="alternate"; type="{m.media_type}"'
+            for m in DOCUMENT_FORMATS
+            if m is not media
+        ),
+    }
+    if negotiated:
+        headers["Content-Location"] = f"{base}.{media.extension}"
+    if _not_modified(request, etag, modified):
+        return Response(status_code=304, headers=headers)
+    lang = page_language(request)
+    key = ("document", build_id, iri, media.name, lang if media is HTML else "")
+    cached = runtime.cache.get(key)
+    if cached is not None:
+        return Response(cached[0], media_type=cached[1], headers=headers)
+    found = await read_document(runtime.executor, iri, with_incoming=media is HTML)
+    if not found.exists:
+        if media is HTML:
+            return render(request, "not_found.html", status=404, iri=iri)
+        empty = render_rdf([], media, runtime.prefixes)
+        return Response(empty, status_code=404, media_type=media.content_type, headers={"Vary": "Accept"})
+    if media is HTML:
+        alternates = [(m.media_type, f"{base}.{m.extension}") for m in DOCUMENT_FORMATS if m is not HTML]
+        page = render(request, "resource.html", view=resource_view(found, lang), alternates=alternates)
+        page.headers.update(headers)
+        runtime.cache.put(key, bytes(page.body), media.content_type)
+        return page
+    body = render_rdf(found.triples, media, runtime.prefixes)
+    runtime.cache.put(key, body, media.content_type)
+    return Response(body, media_type=media.content_type, headers=headers)
+
+
+ROUTES = [
+    Route("/id/{path:path}", identifier, methods=["GET", "HEAD"], name="identifier"),
+    Route("/doc/{path:path}", document, methods=["GET", "HEAD"], name="document"),
+]

@@ -1,0 +1,124 @@
+"""The HTML view of a resource's document: labels instead of IRIs, values grouped by property."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from govlod.documents import Document
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
+SCHEMA_TYPES = {
+    "https://w3id.org/govlod/ontology#PublicBody": "GovernmentOrganization",
+    "http://www.w3.org/ns/org#Organization": "Organization",
+    "http://data.europa.eu/eli/ontology#LegalResource": "Legislation",
+    "http://www.w3.org/2006/vcard/ns#Kind": "ContactPoint",
+}
+
+
+@dataclass
+class Value:
+    kind: str  # iri, literal, bnode
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    nested: list[Group] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    label: str
+    iri: str
+    values: list[Value]
+
+
+@dataclass
+class ResourceView:
+    iri: str
+    label: str
+    types: list[Value]
+    groups: list[Group]
+    incoming: list[Group]
+    json_ld: str
+
+
+def _labels(triples: list[ox.Triple], lang: str) -> dict[str, str]:
+    """The best label of every IRI: the reader's language, then Italian, then any."""
+    ranked: dict[str, tuple[int, str]] = {}
+    for t in triples:
+        if t.predicate.value in LABELS and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
+            rank = 0 if t.object.language == lang else 1 if t.object.language == "it" else 2
+            current = ranked.get(t.subject.value)
+            if current is None or rank < current[0]:
+                ranked[t.subject.value] = (rank, t.object.value)
+    return {iri: label for iri, (_, label) in ranked.items()}
+
+
+def _short(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _groups(
+    subject: ox.NamedNode | ox.BlankNode, triples: list[ox.Triple], labels: dict[str, str], lang: str, depth: int = 0
+) -> list[Group]:
+    by_predicate: dict[str, list[Value]] = {}
+    for t in triples:
+        if t.subject != subject or (t.predicate.value == RDF_TYPE and depth == 0):
+            continue
+        if t.predicate.value in LABELS and depth == 0:
+            continue
+        value: Value
+        if isinstance(t.object, ox.NamedNode):
+            value = Value("iri", labels.get(t.object.value, _short(t.object.value)), href=t.object.value)
+        elif isinstance(t.object, ox.BlankNode):
+            nested = _groups(t.object, triples, labels, lang, depth + 1) if depth < 3 else []
+            value = Value("bnode", "", nested=nested)
+        elif isinstance(t.object, ox.Literal):
+            value = Value("literal", t.object.value, lang=t.object.language)
+        else:
+            value = Value("literal", str(t.object))
+        by_predicate.setdefault(t.predicate.value, []).append(value)
+    groups = [Group(labels.get(p, _short(p)), p, values) for p, values in by_predicate.items()]
+    for group in groups:
+        # Values in the reader's language first, then by text: stable and readable.
+        group.values.sort(key=lambda v: (v.lang not in (None, lang), v.text))
+    return sorted(groups, key=lambda g: g.label.lower())
+
+
+def resource_view(document: Document, lang: str) -> ResourceView:
+    triples = document.triples
+    labels = _labels(triples, lang)
+    subject = ox.NamedNode(document.iri)
+    types = [
+        Value("iri", labels.get(t.object.value, _short(t.object.value)), href=t.object.value)
+        for t in triples
+        if t.subject == subject and t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+    ]
+    incoming: dict[str, list[Value]] = {}
+    for row in document.incoming:
+        source = row["s"]["value"]
+        text = row.get("label", {}).get("value") or _short(source)
+        incoming.setdefault(row["p"]["value"], []).append(Value("iri", text, href=source))
+    label = labels.get(document.iri, _short(document.iri))
+    schema_type = next((SCHEMA_TYPES[t.href] for t in types if t.href in SCHEMA_TYPES), "Thing")
+    json_ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": schema_type,
+            "@id": document.iri,
+            "name": label,
+            "url": document.iri,
+        },
+        ensure_ascii=False,
+    )
+    return ResourceView(
+        iri=document.iri,
+        label=label,
+        types=types,
+        groups=_groups(subject, triples, labels, lang),
+        incoming=[Group(labels.get(p, _short(p)), p, values) for p, values in sorted(incoming.items())],
+        json_ld=json_ld.replace("</", "<\\/"),
+    )
