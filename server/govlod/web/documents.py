@@ -11,6 +11,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from govlod.documents import read_document
+from govlod.governance import governance_view
 from govlod.media import BY_NAME, HTML, MediaFormat, UnknownFormat, by_name, negotiate
 from govlod.rendering import render_rdf
 from govlod.web.pages import page_language, render
@@ -107,7 +108,10 @@ async def document(request: Request) -> Response:
         return Response(empty, status_code=404, media_type=media.content_type, headers={"Vary": "Accept"})
     if media is HTML:
         alternates = [(m.media_type, f"{base}.{m.extension}") for m in DOCUMENT_FORMATS if m is not HTML]
-        page = render(request, "resource.html", view=resource_view(found, lang), alternates=alternates)
+        governance = await governance_view(runtime.executor, iri, runtime.prefixes["gl"], lang)
+        page = render(
+            request, "resource.html", view=resource_view(found, lang), governance=governance, alternates=alternates
+        )
         page.headers.update(headers)
         runtime.cache.put(key, bytes(page.body), media.content_type)
         return page

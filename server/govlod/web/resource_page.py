@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from govlod.documents import Document
 
+VOCABULARY_LABELS = Path(__file__).parent / "vocabulary_labels.ttl"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 SCHEMA_TYPES = {
@@ -45,10 +48,19 @@ class ResourceView:
     json_ld: str
 
 
+@functools.cache
+def vocabulary_labels() -> tuple[ox.Triple, ...]:
+    """Labels of the standard terms (ORG, SKOS, vCard, ...), so pages never show a bare IRI."""
+    return tuple(
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in ox.parse(path=str(VOCABULARY_LABELS), format=ox.RdfFormat.TURTLE)
+    )
+
+
 def _labels(triples: list[ox.Triple], lang: str) -> dict[str, str]:
     """The best label of every IRI: the reader's language, then Italian, then any."""
     ranked: dict[str, tuple[int, str]] = {}
-    for t in triples:
+    for t in (*vocabulary_labels(), *triples):
         if t.predicate.value in LABELS and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
             rank = 0 if t.object.language == lang else 1 if t.object.language == "it" else 2
             current = ranked.get(t.subject.value)
