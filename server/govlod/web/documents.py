@@ -25,7 +25,7 @@ DOCUMENT_FORMATS: tuple[MediaFormat, ...] = tuple(
 BY_EXTENSION = {media.extension: media for media in DOCUMENT_FORMATS}
 
 
-def _not_acceptable() -> Response:
+def not_acceptable() -> Response:
     names = ", ".join(m.media_type for m in DOCUMENT_FORMATS)
     return PlainTextResponse(
         f"406: no acceptable format; available: {names}\n", status_code=406, headers={"Vary": "Accept"}
@@ -36,12 +36,12 @@ async def identifier(request: Request) -> Response:
     """303 See Other from the thing's IRI to the document that describes it."""
     media = negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
     if media is None:
-        return _not_acceptable()
+        return not_acceptable()
     location = f"{request.base_url}doc/{request.path_params['path']}.{media.extension}"
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
 
 
-def _choose(request: Request, path: str) -> tuple[str, MediaFormat | None, bool]:
+def choose(request: Request, path: str) -> tuple[str, MediaFormat | None, bool]:
     """The resource path, the format, and whether the format was negotiated (not named)."""
     stem, dot, extension = path.rpartition(".")
     if dot and extension in BY_EXTENSION:
@@ -69,31 +69,40 @@ def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
     return False
 
 
-async def document(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    path, media, negotiated = _choose(request, request.path_params["path"])
-    if media is None:
-        return _not_acceptable()
-    build_id = runtime.build_id
+def representation_headers(runtime: Runtime, base: str, media: MediaFormat, negotiated: bool) -> dict[str, str]:
+    """Validators, Vary, Link to the other formats and, when negotiated, Content-Location."""
     info = runtime.info
-    iri = f"{runtime.settings.base_iri}id/{path}"
-    base = f"{request.base_url}doc/{path}"
     modified = datetime.fromisoformat(info.built_at)
-    etag = f'"{info.version[:24]}-{media.extension}"'
     headers = {
-        "ETag": etag,
+        "ETag": f'"{info.version[:24]}-{media.extension}"',
         "Last-Modified": format_datetime(modified, usegmt=True),
         "Vary": "Accept, Accept-Language" if media is HTML else "Accept",
         "Cache-Control": "public, max-age=300",
         "Link": ", ".join(
-            f'<{base}.{m.extension}>; rel="alternate"; type="{m.media_type}"'
-            for m in DOCUMENT_FORMATS
-            if m is not media
+            f'<{base}.{other.extension}>; rel="alternate"; type="{other.media_type}"'
+            for other in DOCUMENT_FORMATS
+            if other is not media
         ),
     }
     if negotiated:
         headers["Content-Location"] = f"{base}.{media.extension}"
-    if _not_modified(request, etag, modified):
+    return headers
+
+
+def not_modified(request: Request, runtime: Runtime, headers: dict[str, str]) -> bool:
+    return _not_modified(request, headers["ETag"], datetime.fromisoformat(runtime.info.built_at))
+
+
+async def document(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    path, media, negotiated = choose(request, request.path_params["path"])
+    if media is None:
+        return not_acceptable()
+    build_id = runtime.build_id
+    iri = f"{runtime.settings.base_iri}id/{path}"
+    headers = representation_headers(runtime, f"{request.base_url}doc/{path}", media, negotiated)
+    base = f"{request.base_url}doc/{path}"
+    if not_modified(request, runtime, headers):
         return Response(status_code=304, headers=headers)
     lang = page_language(request)
     key = ("document", build_id, iri, media.name, lang if media is HTML else "")

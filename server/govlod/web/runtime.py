@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from govlod.namespaces import project_prefixes
 from govlod.settings import Settings
@@ -20,6 +21,7 @@ class Runtime:
     _info: BuildInfo | None = None
     _build_id: str | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    indexes: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
