@@ -109,3 +109,12 @@ def test_pages_switch_language_with_a_link(linked_server: RunningServer) -> None
     english = httpx.get(f"{linked_server.url}doc/{TABLE}.html", params={"lang": "en"}).text
     assert '<html lang="en">' in english and ">Italiano</a>" in english
     assert '<h2 id="composition">Composition</h2>' in english
+
+
+def test_pages_link_to_this_server_even_for_canonical_iris(server: RunningServer) -> None:
+    # `server` keeps the canonical base: its IRIs are https://w3id.org/govlod/..., its links stay local.
+    page = httpx.get(server.url).text
+    assert f'<a href="{server.url}id/{TABLE}">Tavolo Politico</a>' in page
+    document = httpx.get(f"{server.url}doc/{TABLE}.html").text
+    assert f'value="https://w3id.org/govlod/id/{TABLE}"' in document  # the IRI shown is the real one
+    assert 'href="https://w3id.org/govlod/id/' not in document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,19 @@ def page_language(request: Request) -> str:
     return "it"
 
 
+def local_link(root: str, base_iri: str) -> Callable[[str], str]:
+    """Links to the dataset's own IRIs go to this server, whatever base the IRIs were minted under."""
+
+    def link(iri: str) -> str:
+        return root + iri[len(base_iri) :] if iri.startswith(base_iri) else iri
+
+    return link
+
+
 def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     root = str(request.base_url)
+    link = local_link(root, request.app.state.runtime.settings.base_iri)
     html = _environment.get_template(template).render(
-        lang=page_language(request), root=root, request=request, **context
+        lang=page_language(request), root=root, request=request, link=link, **context
     )
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept, Accept-Language"})
