@@ -13,8 +13,9 @@ from typing import Any
 import pyoxigraph as ox
 
 import govlod
+from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
-from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE
+from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, project_prefixes
 from govlod.settings import Settings
 from govlod.sources import ParsedSource
 from govlod.store import BuildInfo, StoreFolder
@@ -113,6 +114,7 @@ def build(
         store.optimize()
         graphs = dict(_count(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
         triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][1]
+        dumps = write_dumps(store, partial / "dumps", version, triples, project_prefixes(settings.base_iri))
         store.flush()
         del store  # release RocksDB's lock before the folder is renamed
         info = BuildInfo(
@@ -123,6 +125,7 @@ def build(
             quads=triples + sum(graphs.values()),
             graphs=dict(sorted(graphs.items())),
             sources={p.source.graph: str(p.source.path) for p in parsed},
+            dumps=[d.to_dict() for d in dumps],
         )
         final = folder.publish(partial, info)
         timings["load"] = time.perf_counter() - started

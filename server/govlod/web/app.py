@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 import govlod
 from govlod.settings import Settings
-from govlod.web import documents, health, home, ontology, sparql
+from govlod.web import documents, downloads, health, home, ontology, sparql
 from govlod.web.runtime import Runtime
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -61,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.routes.extend(documents.ROUTES)
     app.router.routes.extend(home.ROUTES)
     app.router.routes.extend(ontology.ROUTES)
+    app.router.routes.extend(downloads.ROUTES)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _describe_plain_routes(app)
