@@ -20,6 +20,7 @@ from govlod.settings import Settings
 from govlod.sources import ParsedSource
 from govlod.store import BuildInfo, StoreFolder
 from govlod.validation import ValidationReport, load_shapes, load_sources, validate
+from govlod.void import statistics
 
 
 class DataDoesNotConform(Exception):
@@ -114,6 +115,7 @@ def build(
         store.optimize()
         graphs = dict(_count(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
         triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][1]
+        stats = statistics(store)
         dumps = write_dumps(store, partial / "dumps", version, triples, project_prefixes(settings.base_iri))
         store.flush()
         del store  # release RocksDB's lock before the folder is renamed
@@ -126,6 +128,7 @@ def build(
             graphs=dict(sorted(graphs.items())),
             sources={p.source.graph: str(p.source.path) for p in parsed},
             dumps=[d.to_dict() for d in dumps],
+            statistics=stats,
         )
         final = folder.publish(partial, info)
         timings["load"] = time.perf_counter() - started

@@ -42,6 +42,7 @@ class BuildInfo:
     graphs: dict[str, int] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     dumps: list[dict[str, Any]] = field(default_factory=list)
+    statistics: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True)

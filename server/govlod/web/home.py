@@ -65,14 +65,9 @@ async def home(request: Request) -> Response:
               ?page a <{gl}SourcePage> ; <http://purl.org/dc/terms/publisher> ?publisher .
               ?publisher {LABEL} ?label . FILTER (LANG(?label) = "{lang}") }} ORDER BY ?label""",
     )
-    return render(
-        request,
-        "home.html",
-        info=runtime.info,
-        counts=counts,
-        entries=entries,
-        publishers=publishers,
-    )
+    page = render(request, "home.html", info=runtime.info, counts=counts, entries=entries, publishers=publishers)
+    page.headers["Link"] = f'<{request.base_url}.well-known/void>; rel="describedby"; type="text/turtle"'
+    return page
 
 
 async def _index(runtime: Runtime) -> LabelIndex:
