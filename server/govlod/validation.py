@@ -73,8 +73,9 @@ class SourceErrors(Exception):
 
 
 def load_shapes(shapes_dir: Path) -> rdflib.Graph:
+    """The shapes in the folder itself; subfolders (e.g. catalog/) hold shapes for other documents."""
     shapes = rdflib.Graph()
-    for source in discover([shapes_dir]):
+    for source in discover(sorted(p for p in shapes_dir.iterdir() if p.is_file() and p.suffix == ".ttl")):
         triples_to_graph(parse(source).triples, shapes)
     return shapes
 
