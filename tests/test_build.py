@@ -33,9 +33,12 @@ def test_build_loads_each_file_into_its_graph_and_the_union_as_default(tmp_path:
     info = folder.info()
     assert info == result.info
     assert set(info.graphs) == {
+        "https://w3id.org/govlod/graph/catalog",
         "https://w3id.org/govlod/graph/ontology/codelists",
         "https://w3id.org/govlod/graph/ontology/govlod",
         "https://w3id.org/govlod/graph/provincia-novara/coordinamento-enti-gestori",
+        "https://w3id.org/govlod/graph/provincia-novara/dataset",
+        "https://w3id.org/govlod/graph/sercop-rhodense/dataset",
         "https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona",
     }
     in_graphs = _count(
@@ -117,9 +120,9 @@ def test_base_iri_rewrites_project_iris_only(tmp_path: Path) -> None:
 def test_build_command_reports_counts_and_timing(tmp_path: Path) -> None:
     result = run_govlod("build", "--store", str(tmp_path / "store"))
     assert result.returncode == 0, result.stderr
-    assert "parsed 4 files" in result.stdout
+    assert "parsed 7 files" in result.stdout
     assert "validated in" in result.stdout
-    assert "triples in 4 named graphs" in result.stdout
+    assert "triples in 7 named graphs" in result.stdout
 
 
 def test_build_command_refuses_invalid_data_with_exit_one(tmp_path: Path) -> None:
@@ -129,3 +132,20 @@ def test_build_command_refuses_invalid_data_with_exit_one(tmp_path: Path) -> Non
     assert "exactly one role" in result.stderr
     assert "the store was not changed" in result.stderr
     assert not (tmp_path / "store" / "current").exists()
+
+
+def test_every_graph_records_its_source_pages_and_the_build(tmp_path: Path) -> None:
+    result = build(_settings(tmp_path))
+    store, _, build_id = StoreFolder(tmp_path / "store").open_read_only()
+    query = """SELECT ?page ?modified ?activity WHERE {
+        GRAPH <https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona> {
+          <https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona>
+              <http://www.w3.org/ns/prov#wasDerivedFrom> ?page ;
+              <http://www.w3.org/ns/prov#wasGeneratedBy> ?activity .
+          ?page <https://w3id.org/govlod/ontology#lastModifiedOnSource> ?modified } } ORDER BY ?modified"""
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = [(s["page"].value, s["modified"].value, s["activity"].value) for s in solutions]  # type: ignore[union-attr]
+    assert [r[1] for r in rows] == ["2021-07-22", "2021-07-24"]
+    assert {r[2] for r in rows} == {f"https://w3id.org/govlod/id/build/{build_id}"}
+    assert build_id == result.path.name

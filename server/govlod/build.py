@@ -16,6 +16,7 @@ import govlod
 from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
 from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, project_prefixes
+from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
 from govlod.sources import ParsedSource
 from govlod.store import BuildInfo, StoreFolder
@@ -54,7 +55,12 @@ def _rebase(term: Any, base: str) -> Any:
     return term
 
 
-def quads_for_store(parsed: Sequence[ParsedSource], view: OrgView, base_iri: str) -> Iterator[ox.Quad]:
+def quads_for_store(
+    parsed: Sequence[ParsedSource],
+    view: OrgView,
+    base_iri: str,
+    about: Callable[[ParsedSource], list[ox.Triple]] = lambda _: [],
+) -> Iterator[ox.Quad]:
     """Each file's triples (and their ORG view) in its own named graph and in the default graph.
 
     Storing the union once as the real default graph is what makes queries without GRAPH fast:
@@ -66,7 +72,7 @@ def quads_for_store(parsed: Sequence[ParsedSource], view: OrgView, base_iri: str
         graph = ox.NamedNode(item.source.graph)
         if rebase:
             graph = ox.NamedNode(base_iri + graph.value[len(CANONICAL_BASE) :])
-        for triple in (*item.triples, *view.implied(item.triples)):
+        for triple in (*item.triples, *view.implied(item.triples), *about(item)):
             s, p, o = triple.subject, triple.predicate, triple.object
             if rebase:
                 s, p, o = _rebase(s, base_iri), _rebase(p, base_iri), _rebase(o, base_iri)
@@ -109,9 +115,16 @@ def build(
     with folder.build_lock():
         started = time.perf_counter()
         stamp = datetime.now(UTC)
-        partial = folder.new_build_folder(f"{stamp:%Y%m%dT%H%M%S%fZ}-{version[:12]}")
+        build_id = f"{stamp:%Y%m%dT%H%M%S%fZ}-{version[:12]}"
+        built_at = stamp.isoformat(timespec="seconds")
+        activity = activity_triples(build_id, built_at, version)
+
+        def provenance(item: ParsedSource) -> list[ox.Triple]:
+            return [*graph_provenance(item, build_id, built_at), *activity]
+
+        partial = folder.new_build_folder(build_id)
         store = ox.Store(str(partial / "oxigraph"))
-        store.bulk_extend(quads_for_store(parsed, view, settings.base_iri))
+        store.bulk_extend(quads_for_store(parsed, view, settings.base_iri, provenance))
         store.optimize()
         graphs = dict(_count(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
         triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][1]
@@ -122,7 +135,7 @@ def build(
         info = BuildInfo(
             version=version,
             base_iri=settings.base_iri,
-            built_at=stamp.isoformat(timespec="seconds"),
+            built_at=built_at,
             triples=triples,
             quads=triples + sum(graphs.values()),
             graphs=dict(sorted(graphs.items())),

@@ -45,8 +45,9 @@ class Dump:
 def _write(store: ox.Store, out: IO[bytes] | gzip.GzipFile, format_name: str, prefixes: dict[str, str]) -> int:
     media = BY_NAME[format_name]
     assert media.rdf is not None
-    if media.rdf.supports_datasets:
+    if format_name == "nquads":
         # The named graphs only: the default graph is their union, stored again for speed.
+        # (JSON-LD could carry graphs too, but its dump is the default graph, like the others.)
         quads = [
             q for q in store.quads_for_pattern(None, None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph)
         ]

@@ -74,9 +74,12 @@ def test_n_quads_keep_the_graph_of_each_source(server: RunningServer, listing: l
     quads = list(ox.parse(gzip.decompress(httpx.get(str(dump["url"])).content), format=ox.RdfFormat.N_QUADS))
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
     assert graphs == {
+        "https://w3id.org/govlod/graph/catalog",
         "https://w3id.org/govlod/graph/ontology/codelists",
         "https://w3id.org/govlod/graph/ontology/govlod",
         "https://w3id.org/govlod/graph/provincia-novara/coordinamento-enti-gestori",
+        "https://w3id.org/govlod/graph/provincia-novara/dataset",
+        "https://w3id.org/govlod/graph/sercop-rhodense/dataset",
         "https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona",
     }
     assert not any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)

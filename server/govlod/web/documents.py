@@ -74,7 +74,8 @@ def representation_headers(runtime: Runtime, base: str, media: MediaFormat, nego
     info = runtime.info
     modified = datetime.fromisoformat(info.built_at)
     headers = {
-        "ETag": f'"{info.version[:24]}-{media.extension}"',
+        # The build, not only the content version: provenance records which build loaded the data.
+        "ETag": f'"{runtime.build_id}-{media.extension}"',
         "Last-Modified": format_datetime(modified, usegmt=True),
         "Vary": "Accept, Accept-Language" if media is HTML else "Accept",
         "Cache-Control": "public, max-age=300",
