@@ -14,7 +14,18 @@ from starlette.middleware.cors import CORSMiddleware
 
 import govlod
 from govlod.settings import Settings
-from govlod.web import catalog_route, crawlers, documents, downloads, health, home, ontology, sparql, void_route
+from govlod.web import (
+    catalog_route,
+    crawlers,
+    documents,
+    downloads,
+    health,
+    home,
+    ontology,
+    reconcile,
+    sparql,
+    void_route,
+)
 from govlod.web.runtime import Runtime
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -65,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.routes.extend(void_route.ROUTES)
     app.router.routes.extend(crawlers.ROUTES)
     app.router.routes.extend(catalog_route.ROUTES)
+    app.router.routes.extend(reconcile.ROUTES)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _describe_plain_routes(app)
