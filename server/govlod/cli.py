@@ -14,6 +14,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from govlod.build import DataDoesNotConform, build
+from govlod.importing.command import import_sheets
 from govlod.settings import Settings
 from govlod.sources import SourceError
 from govlod.store import BuildInProgress, NoStore, StoreFolder
@@ -141,6 +142,20 @@ def command_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_import(args: argparse.Namespace) -> int:
+    settings = _settings({})
+    out = args.out or settings.home / "data" / args.publisher
+    result = import_sheets(args.paths, args.publisher, out, settings.ontology_dir)
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        count = len(result.problems)
+        print(f"{count} problem{'s' if count != 1 else ''}: nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote {result.triples} triples to {result.output}; check them with: govlod validate {out}")
+    return EXIT_OK
+
+
 def _add_data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--data",
@@ -200,6 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--memory-copy-triples", type=int, metavar="N", help="keep a memory copy of stores up to N triples (default 5M)"
     )
     serve.set_defaults(handler=command_serve)
+
+    sheets = commands.add_parser(
+        "import",
+        help="turn a publisher's CSV sheets into Turtle in the govlod vocabulary",
+        description="Sheets: enti, coordinamenti, tavoli, posti, appartenenze, obiettivi, norme, contatti "
+        "(.csv, UTF-8, Italian column names; see data/templates/). Every problem is reported at once; "
+        "when there is any, nothing is written.",
+    )
+    sheets.add_argument("paths", nargs="+", type=Path, help="folders with the sheets, or sheet files")
+    sheets.add_argument("--publisher", required=True, help="the publisher's slug, e.g. provincia-novara")
+    sheets.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: data/PUBLISHER/)")
+    sheets.set_defaults(handler=command_import)
     return parser
 
 

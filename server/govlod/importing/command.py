@@ -1,0 +1,97 @@
+"""`govlod import`: CSV sheets in, one Turtle file out, written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from govlod.importing.records import CODE, SHEETS, build_records
+from govlod.importing.sheets import Problem, Row, read_sheet
+from govlod.namespaces import ID_SPACE, project_prefixes
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    output: Path | None = None
+    triples: int = 0
+
+
+def code_lists(ontology_dir: Path) -> dict[str, set[str]]:
+    """Allowed codes per list, read from the vocabulary's code lists: list name -> notations."""
+    lists: dict[str, set[str]] = {}
+    for path in sorted(ontology_dir.glob("*.ttl")):
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            if quad.predicate.value == SKOS + "notation" and quad.subject.value.startswith(ID_SPACE + "concept/"):
+                scheme = quad.subject.value.removeprefix(ID_SPACE + "concept/").split("/")[0]
+                lists.setdefault(scheme, set()).add(quad.object.value)
+    return lists
+
+
+def _sheet_files(paths: list[Path], problems: list[Problem]) -> dict[str, Path]:
+    known = {sheet.file: sheet for sheet in SHEETS}
+    found: dict[str, Path] = {}
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem(str(path), None, None, "no such file or folder"))
+            continue
+        for file in sorted(path.glob("*.csv")) if path.is_dir() else [path]:
+            if file.name not in known:
+                names = ", ".join(known)
+                problems.append(Problem(file.name, None, None, f"not a sheet govlod knows; the sheets are: {names}"))
+            elif file.name in found:
+                problems.append(Problem(file.name, None, None, f"given twice ({found[file.name]} and {file})"))
+            else:
+                found[file.name] = file
+    return found
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """The new file appears whole or not at all: written beside it, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def import_sheets(paths: list[Path], publisher: str, out: Path, ontology_dir: Path) -> ImportResult:
+    result = ImportResult()
+    if not CODE.match(publisher):
+        result.problems.append(Problem("--publisher", None, None, f"'{publisher}' is not a slug: use a-z, 0-9 and -"))
+        return result
+    files = _sheet_files(paths, result.problems)
+    rows: dict[str, list[Row]] = {}
+    for sheet in SHEETS:
+        if sheet.file in files:
+            rows[sheet.name] = read_sheet(files[sheet.file], sheet, result.problems)
+    if result.problems:  # unreadable sheets: their rows would only add confusing follow-on errors
+        return result
+    built = build_records(rows, publisher, code_lists(ontology_dir))
+    result.problems = built.problems
+    if result.problems:
+        return result
+    # Sorted statements and a fixed prefix table: the same sheets give the same bytes.
+    triples = sorted(built.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=project_prefixes()) or b""
+    # The serialiser's prefix lines come in no promised order: sort them so the bytes never move.
+    lines = data.split(b"\n")
+    prefixes = sorted(line for line in lines if line.startswith(b"@prefix"))
+    data = b"\n".join([*prefixes, *(line for line in lines if not line.startswith(b"@prefix"))])
+    header = f"# Imported by govlod import --publisher {publisher}: edit the sheets, not this file.\n".encode()
+    result.output = out / f"{publisher}.ttl"
+    _write_atomically(result.output, header + data)
+    result.triples = len(triples)
+    return result

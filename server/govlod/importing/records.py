@@ -1,0 +1,347 @@
+"""From checked spreadsheet rows to triples in the vocabulary, with stable IRIs.
+
+Every row is checked before anything is written: codes, references between sheets, Partita IVA and
+codice fiscale (python-stdnum), ISTAT and IPA codes, dates, numbers, e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+
+import pyoxigraph as ox
+from stdnum.exceptions import ValidationError
+from stdnum.it import codicefiscale, iva
+
+from govlod.importing.sheets import Problem, Row, Sheet
+from govlod.namespaces import CANONICAL_BASE
+
+GL = CANONICAL_BASE + "ontology#"
+ID = CANONICAL_BASE + "id/"
+ORG = "http://www.w3.org/ns/org#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
+TIME = "http://www.w3.org/2006/time#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+ENTI = Sheet("enti", ("codice", "nome", "tipologia"), ("partita_iva", "codice_fiscale", "codice_ipa", "codice_istat"))
+COORDINAMENTI = Sheet("coordinamenti", ("codice", "nome", "istituito_da", "membri"))
+TAVOLI = Sheet("tavoli", ("codice", "nome", "tipologia", "parte_di"))
+POSTI = Sheet(
+    "posti", ("codice", "tavolo", "nome", "ruolo"), ("per_conto_di", "designato_da", "requisiti", "quanti", "eventuale")
+)
+APPARTENENZE = Sheet("appartenenze", ("persona", "posto", "dal"), ("al",))
+OBIETTIVI = Sheet("obiettivi", ("organo", "posizione", "testo"))
+NORME = Sheet("norme", ("organo", "urn", "titolo"))
+CONTATTI = Sheet("contatti", ("organo", "nome"), ("telefono", "fax", "email", "pec"))
+SHEETS = (ENTI, COORDINAMENTI, TAVOLI, POSTI, APPARTENENZE, OBIETTIVI, NORME, CONTATTI)
+
+CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+URN_NIR = re.compile(r"^urn:nir:([a-z][a-z.]*(?:;[a-z.]+)?):([a-z][a-z.]*):(\d{4}-\d{2}-\d{2});([0-9A-Za-z.-]+)$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+YES, NO = {"sì", "si", "yes", "true", "1"}, {"no", "false", "0", ""}
+
+
+def slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))
+
+
+class Builder:
+    """Collects triples and problems while the sheets are read in dependency order."""
+
+    def __init__(self, publisher: str, codes: dict[str, set[str]]):
+        self.publisher = publisher
+        self.codes = codes  # code list name -> allowed notations
+        self.triples: set[ox.Triple] = set()
+        self.problems: list[Problem] = []
+        self.iris: dict[str, dict[str, str]] = {sheet.name: {} for sheet in SHEETS}
+        self.seats: dict[str, tuple[str, str]] = {}  # seat IRI -> (table IRI, role IRI)
+        self.codes_seen: dict[str, set[str]] = {}
+
+    def fail(self, row: Row, column: str | None, message: str) -> None:
+        self.problems.append(Problem(row.file, row.number, column, message))
+
+    def add(self, subject: str, predicate: str, obj: str | ox.Literal) -> None:
+        value = obj if isinstance(obj, ox.Literal) else ox.NamedNode(obj)
+        self.triples.add(ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), value))
+
+    def code(self, row: Row, sheet: Sheet) -> str | None:
+        code = row.get("codice") or slug(row.get("nome"))
+        if not CODE.match(code):
+            self.fail(row, "codice", f"'{code}' is not a code: use lower-case letters, digits and hyphens")
+            return None
+        seen = self.codes_seen.setdefault(sheet.name, set())
+        if code in seen:
+            self.fail(row, "codice", f"duplicate code '{code}' (already used in this file)")
+            return None
+        seen.add(code)  # even when the row has other problems, so a later duplicate is still caught
+        return code
+
+    def ref(self, row: Row, column: str, *sheets: Sheet) -> str | None:
+        value = row.get(column)
+        for sheet in sheets:
+            if value in self.iris[sheet.name]:
+                return self.iris[sheet.name][value]
+        where = " or ".join(s.file for s in sheets)
+        self.fail(row, column, f"unknown reference '{value}': no row of {where} has that code")
+        return None
+
+    def concept(self, row: Row, column: str, scheme: str) -> str | None:
+        value = row.get(column)
+        if value not in self.codes.get(scheme, set()):
+            allowed = ", ".join(sorted(self.codes.get(scheme, set())))
+            self.fail(row, column, f"'{value}' is not in the {scheme} list; use one of: {allowed}")
+            return None
+        return f"{ID}concept/{scheme}/{value}"
+
+    def checked(self, row: Row, column: str, check: Callable[[str], object], what: str) -> str | None:
+        value = row.get(column)
+        if not value:
+            return None
+        try:
+            check(value)
+        except (ValidationError, ValueError) as error:
+            self.fail(row, column, f"'{value}' is not a valid {what} ({str(error).rstrip('.').lower()})")
+            return None
+        return value
+
+    def day(self, row: Row, column: str) -> date | None:
+        value = row.get(column)
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(row, column, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-01")
+            return None
+
+
+def _text(value: str) -> ox.Literal:
+    return ox.Literal(value, language="it")
+
+
+def _istat(value: str) -> None:
+    if not re.fullmatch(r"\d{2}|\d{3}|\d{6}", value):
+        raise ValueError("2 digits for a region, 3 for a province, 6 for a municipality")
+
+
+def _ipa(value: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9_]{2,20}", value):
+        raise ValueError("2-20 letters, digits or underscores")
+
+
+def _telephone(value: str) -> str:
+    digits = re.sub(r"[^\d+]", "", value)
+    if digits.startswith("+"):
+        digits = digits[1:]
+    elif digits.startswith("00"):
+        digits = digits[2:]
+    else:
+        digits = "39" + digits
+    if not 8 <= len(digits) <= 15:
+        raise ValueError("too few or too many digits")
+    return f"tel:+{digits[:2]}-{digits[2:]}"
+
+
+def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, set[str]]) -> Builder:
+    b = Builder(publisher, codes)
+    for row in rows.get("enti", []):
+        code = b.code(row, ENTI)
+        kind = b.concept(row, "tipologia", "body-kind")
+        vat = b.checked(row, "partita_iva", iva.validate, "Partita IVA")
+        tax = b.checked(row, "codice_fiscale", codicefiscale.validate, "codice fiscale")
+        ipa = b.checked(row, "codice_ipa", _ipa, "IPA code")
+        istat = b.checked(row, "codice_istat", _istat, "ISTAT code")
+        if code is None or kind is None:
+            continue
+        iri = b.iris["enti"][code] = f"{ID}organization/{code}"
+        for cls in (GL + "PublicBody", ORG + "FormalOrganization", ORG + "Organization"):
+            b.add(iri, TYPE, cls)
+        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
+        b.add(iri, ORG + "classification", kind)
+        for prop, value in (("partitaIVA", vat), ("codiceFiscale", tax), ("ipaCode", ipa), ("istatCode", istat)):
+            if value:
+                b.add(iri, GL + prop, ox.Literal(value))
+                b.add(iri, ORG + "identifier", ox.Literal(value))
+    for row in rows.get("coordinamenti", []):
+        code = b.code(row, COORDINAMENTI)
+        founder = b.ref(row, "istituito_da", ENTI)
+        members = [
+            b.ref(Row(row.file, row.number, {"membri": m.strip()}), "membri", ENTI)
+            for m in row.get("membri").split(";")
+            if m.strip()
+        ]
+        if code is None or founder is None or None in members:
+            continue
+        iri = b.iris["coordinamenti"][code] = f"{ID}organization/{code}"
+        for cls in (GL + "Coordination", ORG + "OrganizationalCollaboration", ORG + "Organization"):
+            b.add(iri, TYPE, cls)
+        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
+        b.add(iri, ORG + "classification", f"{ID}concept/governance-body-kind/coordinamento-enti-gestori")
+        b.add(iri, GL + "establishedBy", founder)
+        b.add(founder, GL + "established", iri)
+        for member in members:
+            assert member is not None
+            b.add(iri, ORG + "hasMember", member)
+            b.add(member, ORG + "memberOf", iri)
+    for row in rows.get("tavoli", []):
+        code = b.code(row, TAVOLI)
+        kind = b.concept(row, "tipologia", "governance-body-kind")
+        parent = b.ref(row, "parte_di", COORDINAMENTI)
+        if code is None or kind is None or parent is None:
+            continue
+        iri = b.iris["tavoli"][code] = f"{parent}/{code}"
+        for cls in (GL + "GovernanceTable", ORG + "OrganizationalUnit", ORG + "Organization"):
+            b.add(iri, TYPE, cls)
+        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
+        b.add(iri, ORG + "classification", kind)
+        b.add(iri, ORG + "unitOf", parent)
+        b.add(parent, ORG + "hasUnit", iri)
+    for row in rows.get("posti", []):
+        code = b.code(row, POSTI)
+        table = b.ref(row, "tavolo", TAVOLI)
+        role = b.concept(row, "ruolo", "role")
+        behalf = b.ref(row, "per_conto_di", ENTI) if row.get("per_conto_di") else ""
+        designator = b.ref(row, "designato_da", ENTI) if row.get("designato_da") else ""
+        holders = row.get("quanti")
+        if holders and not holders.isdigit():
+            b.fail(row, "quanti", f"'{holders}' is not a whole number of holders")
+        optional = row.get("eventuale").lower()
+        if optional not in YES | NO:
+            b.fail(row, "eventuale", f"'{row.get('eventuale')}' is not sì or no")
+        if code is None or table is None or role is None or behalf is None or designator is None:
+            continue
+        iri = b.iris["posti"][code] = table.replace(f"{ID}organization/", f"{ID}post/") + f"/{code}"
+        b.add(iri, TYPE, GL + "Seat")
+        b.add(iri, TYPE, ORG + "Post")
+        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
+        b.add(iri, ORG + "postIn", table)
+        b.add(iri, ORG + "role", role)
+        b.seats[iri] = (table, role)
+        if behalf:
+            b.add(iri, GL + "represents", behalf)
+        if designator:
+            b.add(iri, GL + "designatedBy", designator)
+        if row.get("requisiti"):
+            b.add(iri, GL + "eligibility", _text(row.get("requisiti")))
+        if holders.isdigit():
+            b.add(iri, GL + "numberOfHolders", ox.Literal(holders, datatype=ox.NamedNode(XSD + "integer")))
+        if optional in YES:
+            b.add(iri, GL + "optional", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
+    for row in rows.get("appartenenze", []):
+        seat = b.ref(row, "posto", POSTI)
+        start, end = b.day(row, "dal"), b.day(row, "al")
+        if start and end and end < start:
+            b.fail(row, "al", f"the membership ends ({end}) before it begins ({start})")
+            continue
+        if seat is None or start is None:
+            continue
+        person = f"{ID}person/{publisher}/{slug(row.get('persona'))}"
+        membership = f"{ID}membership/{publisher}/{slug(row.get('persona'))}-{seat.rsplit('/', 1)[-1]}-{start}"
+        b.add(person, TYPE, "http://xmlns.com/foaf/0.1/Person")
+        b.add(person, RDFS_LABEL, _text(row.get("persona")))
+        table, role = b.seats[seat]
+        b.add(membership, TYPE, ORG + "Membership")
+        b.add(membership, RDFS_LABEL, _text(f"{row.get('persona')}, {start}"))
+        b.add(membership, ORG + "member", person)
+        b.add(membership, ORG + "organization", table)
+        b.add(membership, ORG + "role", role)
+        b.add(membership, GL + "holdsSeat", seat)
+        interval = membership + "/periodo"
+        b.add(membership, ORG + "memberDuring", interval)
+        b.add(interval, TYPE, TIME + "Interval")
+        for prop, when, name in ((TIME + "hasBeginning", start, "inizio"), (TIME + "hasEnd", end, "fine")):
+            if when:
+                b.add(interval, prop, f"{interval}/{name}")
+                b.add(f"{interval}/{name}", TYPE, TIME + "Instant")
+                b.add(
+                    f"{interval}/{name}",
+                    TIME + "inXSDDate",
+                    ox.Literal(when.isoformat(), datatype=ox.NamedNode(XSD + "date")),
+                )
+    positions: dict[tuple[str, str], int] = {}
+    for row in rows.get("obiettivi", []):
+        owner = b.ref(row, "organo", TAVOLI, COORDINAMENTI)
+        position = row.get("posizione")
+        if not position.isdigit() or int(position) < 1:
+            b.fail(row, "posizione", f"'{position}' is not a position (1, 2, 3, ...)")
+            continue
+        if (row.get("organo"), position) in positions:
+            b.fail(
+                row,
+                "posizione",
+                f"position {position} is already used by row {positions[(row.get('organo'), position)]}",
+            )
+            continue
+        positions[(row.get("organo"), position)] = row.number
+        if owner is None:
+            continue
+        iri = owner.replace(f"{ID}organization/", f"{ID}objective/") + f"/{position}"
+        b.add(iri, TYPE, GL + "Objective")
+        b.add(iri, TYPE, "http://www.w3.org/2004/02/skos/core#Concept")
+        b.add(iri, RDFS_LABEL, _text(row.get("testo")[:120]))
+        b.add(iri, GL + "fullText", _text(row.get("testo")))
+        b.add(iri, GL + "order", ox.Literal(position, datatype=ox.NamedNode(XSD + "integer")))
+        b.add(owner, GL + "hasObjective", iri)
+        b.add(owner, ORG + "purpose", iri)
+    for row in rows.get("norme", []):
+        owner = b.ref(row, "organo", TAVOLI, COORDINAMENTI)
+        found = URN_NIR.match(row.get("urn"))
+        if not found:
+            b.fail(row, "urn", f"'{row.get('urn')}' is not a URN:NIR such as urn:nir:stato:legge:2000-11-08;328")
+            continue
+        issuer, kind, day, number = found.groups()
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            b.fail(row, "urn", f"the date {day} in '{row.get('urn')}' does not exist")
+            continue
+        if owner is None:
+            continue
+        iri = f"{ID}legislation/{slug(issuer)}-{kind}-{day}-{slug(number)}"
+        b.add(iri, TYPE, "http://data.europa.eu/eli/ontology#LegalResource")
+        b.add(iri, RDFS_LABEL, _text(row.get("titolo")))
+        b.add(iri, "http://data.europa.eu/eli/ontology#title", _text(row.get("titolo")))
+        b.add(
+            iri,
+            "http://data.europa.eu/eli/ontology#date_document",
+            ox.Literal(day, datatype=ox.NamedNode(XSD + "date")),
+        )
+        b.add(iri, "http://purl.org/dc/terms/identifier", ox.Literal(row.get("urn")))
+        b.add(iri, "http://www.w3.org/2002/07/owl#sameAs", row.get("urn"))
+        b.add(owner, GL + "legalBasis", iri)
+    for row in rows.get("contatti", []):
+        owner = b.ref(row, "organo", ENTI, TAVOLI, COORDINAMENTI)
+        iri = f"{ID}contact-point/{publisher}/{slug(row.get('nome'))}"
+        numbers = []
+        for column, kind in (("telefono", "Voice"), ("fax", "Fax")):
+            for value in filter(None, (v.strip() for v in row.get(column).split(";"))):
+                try:
+                    numbers.append((kind, _telephone(value)))
+                except ValueError as error:
+                    b.fail(row, column, f"'{value}' is not a telephone number ({error})")
+        mails = []
+        for column in ("email", "pec"):
+            value = row.get(column)
+            if value and not EMAIL.match(value):
+                b.fail(row, column, f"'{value}' is not an e-mail address")
+            elif value:
+                mails.append((column, value))
+        if owner is None:
+            continue
+        b.add(iri, TYPE, VCARD + "Organization")
+        b.add(iri, TYPE, VCARD + "Kind")
+        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
+        b.add(iri, VCARD + "fn", ox.Literal(row.get("nome")))
+        b.add(owner, GL + "contactPoint", iri)
+        for kind, number in numbers:
+            node = f"{iri}/{number.removeprefix('tel:')}"
+            b.add(iri, VCARD + "hasTelephone", node)
+            b.add(node, TYPE, VCARD + kind)
+            b.add(node, VCARD + "hasValue", number)
+        for column, mail in mails:
+            b.add(iri, GL + "pec" if column == "pec" else VCARD + "hasEmail", f"mailto:{mail}")
+    return b

@@ -1,0 +1,67 @@
+"""`govlod import`: the templates import and validate; every kind of bad input gets its exact message,
+all problems are reported at once, and nothing is written (or half-written) when anything is wrong."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import PROJECT, run_govlod
+
+CASES = PROJECT / "tests" / "import_cases"
+TEMPLATES = PROJECT / "data" / "templates"
+
+
+def test_templates_import_into_valid_turtle(tmp_path: Path) -> None:
+    result = run_govlod("import", str(TEMPLATES), "--publisher", "esempio", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    output = tmp_path / "esempio.ttl"
+    assert f"to {output}" in result.stdout
+    checked = run_govlod("validate", str(tmp_path))
+    assert checked.returncode == 0, checked.stdout
+    text = output.read_text(encoding="utf-8")
+    assert 'gl:partitaIVA "05728560961"' in text
+    assert "tel:+39-0321378851" in text and "tel:+39-0321378844" in text
+
+
+def test_reimporting_unchanged_sheets_gives_identical_bytes(tmp_path: Path) -> None:
+    for folder in ("first", "second"):
+        assert (
+            run_govlod("import", str(TEMPLATES), "--publisher", "esempio", "--out", str(tmp_path / folder)).returncode
+            == 0
+        )
+    assert (tmp_path / "first" / "esempio.ttl").read_bytes() == (tmp_path / "second" / "esempio.ttl").read_bytes()
+
+
+@pytest.mark.parametrize("case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
+def test_bad_sheet_gets_its_message_and_nothing_is_written(case: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = out / "prova.ttl"
+    previous.write_text("# the previous import\n", encoding="utf-8")
+    sheets = tmp_path / "sheets"
+    shutil.copytree(case, sheets, ignore=shutil.ignore_patterns("expect.txt"))
+    result = run_govlod("import", str(sheets), "--publisher", "prova", "--out", str(out))
+    expected = (case / "expect.txt").read_text(encoding="utf-8").strip()
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert previous.read_text(encoding="utf-8") == "# the previous import\n"  # untouched
+    assert sorted(p.name for p in out.iterdir()) == ["prova.ttl"]  # no temporary file left behind
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "enti.csv").write_text(
+        "codice,nome,tipologia,partita_iva\nente-a,Ente A,ospedale,\nente-b,Ente B,comune,12345678901\nente-a,Ente A bis,comune,\n",
+        encoding="utf-8",
+    )
+    result = run_govlod("import", str(tmp_path), "--publisher", "prova", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "enti.csv:2: tipologia:" in result.stderr
+    assert "enti.csv:3: partita_iva:" in result.stderr
+    assert "enti.csv:4: codice: duplicate code" in result.stderr
+    assert "3 problems: nothing was written" in result.stderr
+    assert not (tmp_path / "out").exists()
