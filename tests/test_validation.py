@@ -88,3 +88,24 @@ def test_report_groups_problems_by_file_and_focus_node(validate_with_ontology) -
     assert 'gl:partitaIVA "05728560962"' in lines[2]
     assert "the last digit should be 1" in lines[2]
     assert lines[-1].startswith("does not conform:")
+
+
+def test_personal_tax_code_rule_agrees_with_python_stdnum(tmp_path: Path, validate_with_ontology) -> None:  # type: ignore[no-untyped-def]
+    from stdnum.it import codicefiscale
+
+    generator = random.Random(20261122)
+    stems = ["RSSMRA80A01H501", "BNCGVN75T41F205", "VRDLGU62C15L219", "MRTNNA90E50Z112", "RSSMRA80A01H5LM"]
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    codes = set()
+    for stem in stems:
+        right = stem + codicefiscale.calc_check_digit(stem)
+        wrong = stem + generator.choice([c for c in letters if c != right[-1]])
+        codes |= {right, wrong}
+    lines = ["@prefix gl: <https://w3id.org/govlod/ontology#> ."]
+    lines += [f'<{BODY}p{n}> gl:codiceFiscale "{code}" .' for n, code in enumerate(sorted(codes))]
+    data = tmp_path / "people.ttl"
+    data.write_text("\n".join(lines), encoding="utf-8")
+    report = validate_with_ontology([data])
+    flagged = {f.value.strip('"') for f in report.violations if f.value and "check character" in f.message("en")}
+    assert flagged == {code for code in codes if not codicefiscale.is_valid(code)}
+    assert len(flagged) == len(stems)

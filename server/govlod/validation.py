@@ -89,14 +89,17 @@ def validate(parsed: Sequence[ParsedSource], shapes: rdflib.Graph) -> Validation
         name = str(item.source.path)
         for triple in item.triples:
             subject_files[_subject_key(triple.subject)].add(name)
-    conforms, results, text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=True,  # SHACL-AF: SPARQL targets keep the whole-graph checks to one scan
-    )
+    try:
+        conforms, results, text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=True,  # SHACL-AF: SPARQL targets keep the whole-graph checks to one scan
+        )
+    except Exception as error:  # pyshacl and rdflib raise many kinds; none may reach the user as a traceback
+        raise ShapesError(f"the SHACL engine stopped: {type(error).__name__}: {error}") from error
     if not isinstance(results, rdflib.Graph):
         raise ShapesError(str(text))
     findings = _findings(results, data, shapes, subject_files)

@@ -24,6 +24,11 @@ def test_templates_import_into_valid_turtle(tmp_path: Path) -> None:
     text = output.read_text(encoding="utf-8")
     assert 'gl:partitaIVA "05728560961"' in text
     assert "tel:+39-0321378851" in text and "tel:+39-0321378844" in text
+    # ISTAT codes are linked to the national vocabulary
+    assert (
+        "<https://w3id.org/italia/controlled-vocabulary/territorial-classifications/cities/003106-(1948-01-01)>" in text
+    )
+    assert "<https://w3id.org/italia/controlled-vocabulary/territorial-classifications/provinces/003>" in text
 
 
 def test_reimporting_unchanged_sheets_gives_identical_bytes(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.it import codicefiscale, iva
 
 from govlod.importing.sheets import Problem, Row, Sheet
+from govlod.importing.territory import territorial_iri
 from govlod.namespaces import CANONICAL_BASE
 
 GL = CANONICAL_BASE + "ontology#"
@@ -123,6 +124,10 @@ def _text(value: str) -> ox.Literal:
     return ox.Literal(value, language="it")
 
 
+def _level(code: str) -> str:
+    return {6: "municipality", 3: "province", 2: "region"}.get(len(code), "territory")
+
+
 def _istat(value: str) -> None:
     if not re.fullmatch(r"\d{2}|\d{3}|\d{6}", value):
         raise ValueError("2 digits for a region, 3 for a province, 6 for a municipality")
@@ -155,6 +160,9 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         tax = b.checked(row, "codice_fiscale", codicefiscale.validate, "codice fiscale")
         ipa = b.checked(row, "codice_ipa", _ipa, "IPA code")
         istat = b.checked(row, "codice_istat", _istat, "ISTAT code")
+        if istat and territorial_iri(istat) is None:
+            b.fail(row, "codice_istat", f"'{istat}' is not the ISTAT code of a current Italian {_level(istat)}")
+            istat = None
         if code is None or kind is None:
             continue
         iri = b.iris["enti"][code] = f"{ID}organization/{code}"
@@ -166,6 +174,8 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
             if value:
                 b.add(iri, GL + prop, ox.Literal(value))
                 b.add(iri, ORG + "identifier", ox.Literal(value))
+        if istat:
+            b.add(iri, "http://www.w3.org/2004/02/skos/core#exactMatch", territorial_iri(istat) or "")
     for row in rows.get("coordinamenti", []):
         code = b.code(row, COORDINAMENTI)
         founder = b.ref(row, "istituito_da", ENTI)

@@ -1,0 +1,31 @@
+"""The national territorial vocabularies (OntoPiA): current ISTAT codes of municipalities, provinces
+and regions, and the IRIs to link them with.
+
+`territorial.csv` is derived from the official CSV files of italia/daf-ontologie-vocabolari-controllati
+(the rows whose validity is open); refresh it from a newer release when municipalities change."""
+
+from __future__ import annotations
+
+import csv
+import functools
+from pathlib import Path
+
+VOCABULARY = "https://w3id.org/italia/controlled-vocabulary/territorial-classifications/"
+FOLDERS = {"comune": "cities", "provincia": "provinces", "regione": "regions"}
+LEVELS = {6: "comune", 3: "provincia", 2: "regione"}
+TABLE = Path(__file__).with_name("territorial.csv")
+
+
+@functools.cache
+def _codes() -> dict[tuple[str, str], tuple[str, str]]:
+    with TABLE.open(encoding="utf-8") as table:
+        return {(r["livello"], r["codice_istat"]): (r["id_vocabolario"], r["nome"]) for r in csv.DictReader(table)}
+
+
+def territorial_iri(istat_code: str) -> str | None:
+    """The national vocabulary IRI of a current ISTAT code (6 digits municipality, 3 province, 2 region)."""
+    level = LEVELS.get(len(istat_code))
+    if level is None:
+        return None
+    found = _codes().get((level, istat_code))
+    return f"{VOCABULARY}{FOLDERS[level]}/{found[0]}" if found else None
