@@ -119,20 +119,17 @@ def void_triples(info: BuildInfo, server: str) -> list[ox.Triple]:
         triples.append(ox.Triple(dataset, v("dataDump"), ox.NamedNode(f"{server}dumps/{dump['name']}")))
     for vocabulary in _vocabularies([*stats["properties"], *stats["classes"]]):
         triples.append(ox.Triple(dataset, v("vocabulary"), ox.NamedNode(vocabulary)))
-    for index, (class_iri, count) in enumerate(sorted(stats["classes"].items())):
-        partition = ox.NamedNode(f"{server}.well-known/void#class-{index}")
-        triples += [
-            ox.Triple(dataset, v("classPartition"), partition),
-            ox.Triple(partition, v("class"), ox.NamedNode(class_iri)),
-            ox.Triple(partition, v("entities"), integer(count)),
-        ]
-    for index, (property_iri, count) in enumerate(sorted(stats["properties"].items())):
-        partition = ox.NamedNode(f"{server}.well-known/void#property-{index}")
-        triples += [
-            ox.Triple(dataset, v("propertyPartition"), partition),
-            ox.Triple(partition, v("property"), ox.NamedNode(property_iri)),
-            ox.Triple(partition, v("triples"), integer(count)),
-        ]
+    for kind, subject_key, count_key, counts in (
+        ("class", "class", "entities", stats["classes"]),
+        ("property", "property", "triples", stats["properties"]),
+    ):
+        for index, (iri, count) in enumerate(sorted(counts.items())):
+            partition = ox.NamedNode(f"{server}.well-known/void#{kind}-{index}")
+            triples += [
+                ox.Triple(dataset, v(f"{kind}Partition"), partition),
+                ox.Triple(partition, v(subject_key), ox.NamedNode(iri)),
+                ox.Triple(partition, v(count_key), integer(count)),
+            ]
     for index, link in enumerate(stats["linksets"]):
         linkset = ox.NamedNode(f"{server}.well-known/void#linkset-{index}")
         target = ox.NamedNode(f"{server}.well-known/void#target-{link['target']}")

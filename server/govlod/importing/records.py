@@ -69,6 +69,13 @@ class Builder:
         value = obj if isinstance(obj, ox.Literal) else ox.NamedNode(obj)
         self.triples.add(ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), value))
 
+    def organization(self, iri: str, classes: tuple[str, ...], name: str, kind: str) -> None:
+        """Types, Italian name and kind: what every body, coordination and table starts with."""
+        for cls in (*classes, ORG + "Organization"):
+            self.add(iri, TYPE, cls)
+        self.add(iri, RDFS_LABEL, _text(name))
+        self.add(iri, ORG + "classification", kind)
+
     def code(self, row: Row, sheet: Sheet) -> str | None:
         code = row.get("codice") or slug(row.get("nome"))
         if not CODE.match(code):
@@ -166,10 +173,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         if code is None or kind is None:
             continue
         iri = b.iris["enti"][code] = f"{ID}organization/{code}"
-        for cls in (GL + "PublicBody", ORG + "FormalOrganization", ORG + "Organization"):
-            b.add(iri, TYPE, cls)
-        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
-        b.add(iri, ORG + "classification", kind)
+        b.organization(iri, (GL + "PublicBody", ORG + "FormalOrganization"), row.get("nome"), kind)
         for prop, value in (("partitaIVA", vat), ("codiceFiscale", tax), ("ipaCode", ipa), ("istatCode", istat)):
             if value:
                 b.add(iri, GL + prop, ox.Literal(value))
@@ -187,10 +191,8 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         if code is None or founder is None or None in members:
             continue
         iri = b.iris["coordinamenti"][code] = f"{ID}organization/{code}"
-        for cls in (GL + "Coordination", ORG + "OrganizationalCollaboration", ORG + "Organization"):
-            b.add(iri, TYPE, cls)
-        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
-        b.add(iri, ORG + "classification", f"{ID}concept/governance-body-kind/coordinamento-enti-gestori")
+        kind = f"{ID}concept/governance-body-kind/coordinamento-enti-gestori"
+        b.organization(iri, (GL + "Coordination", ORG + "OrganizationalCollaboration"), row.get("nome"), kind)
         b.add(iri, GL + "establishedBy", founder)
         b.add(founder, GL + "established", iri)
         for member in members:
@@ -204,10 +206,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         if code is None or kind is None or parent is None:
             continue
         iri = b.iris["tavoli"][code] = f"{parent}/{code}"
-        for cls in (GL + "GovernanceTable", ORG + "OrganizationalUnit", ORG + "Organization"):
-            b.add(iri, TYPE, cls)
-        b.add(iri, RDFS_LABEL, _text(row.get("nome")))
-        b.add(iri, ORG + "classification", kind)
+        b.organization(iri, (GL + "GovernanceTable", ORG + "OrganizationalUnit"), row.get("nome"), kind)
         b.add(iri, ORG + "unitOf", parent)
         b.add(parent, ORG + "hasUnit", iri)
     for row in rows.get("posti", []):
