@@ -14,6 +14,7 @@ from govlod.build import DataDoesNotConform, build
 from govlod.settings import Settings
 from govlod.store import StoreFolder
 from tests.helpers import PROJECT, run_govlod
+from tests.seed import BUNDLED_GRAPHS
 
 
 def _settings(tmp_path: Path, data: list[Path] | None = None, **extra: object) -> Settings:
@@ -32,15 +33,7 @@ def test_build_loads_each_file_into_its_graph_and_the_union_as_default(tmp_path:
     folder = StoreFolder(tmp_path / "store")
     info = folder.info()
     assert info == result.info
-    assert set(info.graphs) == {
-        "https://w3id.org/govlod/graph/catalog",
-        "https://w3id.org/govlod/graph/ontology/codelists",
-        "https://w3id.org/govlod/graph/ontology/govlod",
-        "https://w3id.org/govlod/graph/provincia-novara/coordinamento-enti-gestori",
-        "https://w3id.org/govlod/graph/provincia-novara/dataset",
-        "https://w3id.org/govlod/graph/sercop-rhodense/dataset",
-        "https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona",
-    }
+    assert set(info.graphs) == BUNDLED_GRAPHS
     in_graphs = _count(
         folder, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     )

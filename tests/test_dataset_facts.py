@@ -5,6 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from tests.seed import ENTI_GESTORI as SEED_ENTI_GESTORI
+
 PREFIXES = """
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX gl: <https://w3id.org/govlod/ontology#>
@@ -25,15 +27,7 @@ TT = "<https://w3id.org/govlod/id/organization/coordinamento-enti-gestori-novara
 RHO_TABLE = (
     "<https://w3id.org/govlod/id/organization/programmazione-zonale-rhodense/tavolo-coordinamento-servizi-sociali-base>"
 )
-ENTI_GESTORI = {
-    "Comune di Novara",
-    "CISA 24",
-    "CISA Ovest Ticino",
-    "CISS Borgomanero",
-    "CISAS Castelletto Ticino",
-    "ISPA Arona",
-    "ISA Ghemme",
-}
+ENTI_GESTORI = set(SEED_ENTI_GESTORI)
 
 
 def rows(store: ox.Store, query: str) -> list[dict[str, str]]:

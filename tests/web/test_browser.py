@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import RunningServer
+from tests.seed import ENTI_GESTORI
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The flags a root, offline machine needs: no sandbox, and no background calls to the network.
@@ -43,15 +44,7 @@ def test_person_finds_the_tavolo_politico_seats_and_objectives(linked_server: Ru
             composition = page.locator("section", has=page.locator("#composition"))
             delegates = composition.locator("tbody tr", has_text="Delegato dell'Assemblea")
             expect(delegates).to_have_count(7)
-            for body in (
-                "Comune di Novara",
-                "CISA 24",
-                "CISA Ovest Ticino",
-                "CISS Borgomanero",
-                "CISAS Castelletto Ticino",
-                "ISPA Arona",
-                "ISA Ghemme",
-            ):
+            for body in ENTI_GESTORI:
                 expect(delegates.filter(has_text=body).first).to_be_visible()
 
             objectives = page.locator("ol.purposes li")

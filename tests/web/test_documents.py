@@ -9,6 +9,7 @@ import pytest
 import rdflib
 
 from tests.helpers import RunningServer
+from tests.seed import ENTI_GESTORI
 
 TABLE = "organization/coordinamento-enti-gestori-novara/tavolo-politico"
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
@@ -149,15 +150,9 @@ def test_html_page_shows_labels_links_and_embedded_json_ld(linked_server: Runnin
     assert page.status_code == 200
     text = page.text
     assert "<h1>Tavolo Politico</h1>" in text
-    for body in (
-        "CISA 24",
-        "CISA Ovest Ticino",
-        "CISS Borgomanero",
-        "CISAS Castelletto Ticino",
-        "ISPA Arona",
-        "ISA Ghemme",
-    ):
-        assert f"Delegato dell&#39;Assemblea di {body} (Tavolo Politico)" in text
+    for body in ENTI_GESTORI:
+        of_body = f"del {body}" if body.startswith("Comune") else f"di {body}"
+        assert f"Delegato dell&#39;Assemblea {of_body} (Tavolo Politico)" in text
     assert f'value="{linked_server.url}id/{TABLE}"' in text  # the IRI, copyable
     embedded = text.split('<script type="application/ld+json">')[1].split("</script>")[0]
     assert json.loads(embedded)["name"] == "Tavolo Politico"

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from tests.helpers import RunningServer
+from tests.seed import BUNDLED_GRAPHS
 
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -73,15 +74,7 @@ def test_n_quads_keep_the_graph_of_each_source(server: RunningServer, listing: l
     dump = next(d for d in listing if d["format"] == "nquads")
     quads = list(ox.parse(gzip.decompress(httpx.get(str(dump["url"])).content), format=ox.RdfFormat.N_QUADS))
     graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
-    assert graphs == {
-        "https://w3id.org/govlod/graph/catalog",
-        "https://w3id.org/govlod/graph/ontology/codelists",
-        "https://w3id.org/govlod/graph/ontology/govlod",
-        "https://w3id.org/govlod/graph/provincia-novara/coordinamento-enti-gestori",
-        "https://w3id.org/govlod/graph/provincia-novara/dataset",
-        "https://w3id.org/govlod/graph/sercop-rhodense/dataset",
-        "https://w3id.org/govlod/graph/sercop-rhodense/piano-sociale-di-zona",
-    }
+    assert graphs == BUNDLED_GRAPHS
     assert not any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
 
 
