@@ -4,12 +4,9 @@ sibling tables, the contact points, and the tables a body takes part in."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from govlod.sparql.executor import QueryExecutor
-from govlod.sparql.worker import QueryJob
 
 PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -44,9 +41,7 @@ class GovernanceView:
 
 
 async def _select(executor: QueryExecutor, query: str) -> list[dict[str, str]]:
-    body, _ = await executor.collect(QueryJob(query=PREFIXES + query, format="json", max_rows=2000))
-    rows: list[dict[str, Any]] = json.loads(body)["results"]["bindings"]
-    return [{name: cell["value"] for name, cell in row.items()} for row in rows]
+    return await executor.select(PREFIXES + query, max_rows=2000)
 
 
 async def governance_view(executor: QueryExecutor, iri: str, vocabulary: str, lang: str) -> GovernanceView:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import multiprocessing
 import os
 import pickle
@@ -183,6 +184,12 @@ class QueryExecutor:
                 replacement = asyncio.get_running_loop().create_task(self._replace())
                 self._pending.add(replacement)
                 replacement.add_done_callback(self._pending.discard)
+
+    async def select(self, query: str, max_rows: int = 100_000) -> list[dict[str, str]]:
+        """A SELECT's rows as plain values by variable name (unbound variables left out)."""
+        body, _ = await self.collect(QueryJob(query=query, format="json", max_rows=max_rows))
+        rows: list[dict[str, Any]] = json.loads(body)["results"]["bindings"]
+        return [{name: cell["value"] for name, cell in row.items()} for row in rows]
 
     async def collect(self, job: QueryJob) -> tuple[bytes, Outcome]:
         outcome = Outcome()

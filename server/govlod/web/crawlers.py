@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from xml.sax.saxutils import escape
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from govlod.sparql.worker import QueryJob
 from govlod.web.runtime import Runtime
 
 SITEMAP_LIMIT = 50_000  # the sitemap protocol's limit for one file
@@ -23,8 +21,7 @@ async def sitemap(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     space = f"{runtime.settings.base_iri}id/"
     query = f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{space}")) }} ORDER BY ?s'
-    body, _ = await runtime.executor.collect(QueryJob(query=query, format="json", max_rows=SITEMAP_LIMIT))
-    paths = [row["s"]["value"][len(space) :] for row in json.loads(body)["results"]["bindings"]]
+    paths = [row["s"][len(space) :] for row in await runtime.executor.select(query, SITEMAP_LIMIT)]
     lastmod = runtime.info.built_at[:10]
     entries = [
         f"{request.base_url}",

@@ -101,8 +101,8 @@ async def document(request: Request) -> Response:
         return not_acceptable()
     build_id = runtime.build_id
     iri = f"{runtime.settings.base_iri}id/{path}"
-    headers = representation_headers(runtime, f"{request.base_url}doc/{path}", media, negotiated)
     base = f"{request.base_url}doc/{path}"
+    headers = representation_headers(runtime, base, media, negotiated)
     if not_modified(request, runtime, headers):
         return Response(status_code=304, headers=headers)
     lang = page_language(request)

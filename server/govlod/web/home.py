@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from govlod.media import BY_NAME, HTML, negotiate
 from govlod.search import LabelIndex
-from govlod.sparql.worker import QueryJob
 from govlod.web.pages import page_language, render
 from govlod.web.runtime import Runtime
 
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 SKOS = "<http://www.w3.org/2004/02/skos/core#"
-
-
-async def _rows(runtime: Runtime, query: str) -> list[dict[str, str]]:
-    body, _ = await runtime.executor.collect(QueryJob(query=query, format="json", max_rows=5000))
-    bindings: list[dict[str, Any]] = json.loads(body)["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in bindings]
+HOME_ROWS = 5000  # at most this many entries per list on the home page
 
 
 def _entries_query(class_iri: str, lang: str) -> str:
@@ -36,8 +27,7 @@ async def home(request: Request) -> Response:
     gl = runtime.prefixes["gl"]
     org = "http://www.w3.org/ns/org#"
     counts = (
-        await _rows(
-            runtime,
+        await runtime.executor.select(
             f"""SELECT
               (COUNT(DISTINCT ?body) AS ?bodies) (COUNT(DISTINCT ?table) AS ?tables) (COUNT(DISTINCT ?seat) AS ?seats)
               WHERE {{ {{ ?body a <{gl}PublicBody> }} UNION {{ ?table a <{gl}GovernanceTable> }}
@@ -56,14 +46,18 @@ async def home(request: Request) -> Response:
         ("laws", "Norme", "Laws", "http://data.europa.eu/eli/ontology#LegalResource"),
     ]
     entries = [
-        (key, title_it if lang == "it" else title_en, await _rows(runtime, _entries_query(class_iri, lang)))
+        (
+            key,
+            title_it if lang == "it" else title_en,
+            await runtime.executor.select(_entries_query(class_iri, lang), HOME_ROWS),
+        )
         for key, title_it, title_en, class_iri in sections
     ]
-    publishers = await _rows(
-        runtime,
+    publishers = await runtime.executor.select(
         f"""SELECT DISTINCT ?publisher ?label WHERE {{
               ?page a <{gl}SourcePage> ; <http://purl.org/dc/terms/publisher> ?publisher .
               ?publisher {LABEL} ?label . FILTER (LANG(?label) = "{lang}") }} ORDER BY ?label""",
+        HOME_ROWS,
     )
     page = render(request, "home.html", info=runtime.info, counts=counts, entries=entries, publishers=publishers)
     page.headers["Link"] = f'<{request.base_url}.well-known/void>; rel="describedby"; type="text/turtle"'
@@ -71,15 +65,13 @@ async def home(request: Request) -> Response:
 
 
 async def _index(runtime: Runtime) -> LabelIndex:
-    key = ("label-index", runtime.build_id)
-    index = runtime.indexes.get(key)
+    index: LabelIndex | None = runtime.for_build("label-index")
     if index is None:
-        rows = await _rows(
-            runtime,
+        rows = await runtime.executor.select(
             f"""SELECT ?s ?l WHERE {{ ?s {LABEL}|{SKOS}prefLabel>|{SKOS}altLabel> ?l . FILTER (isIRI(?s)) }}""",
+            max_rows=1_000_000,
         )
-        index = LabelIndex([(r["s"], r["l"]) for r in rows])
-        runtime.indexes = {key: index}  # one build at a time: the old index goes
+        index = runtime.keep_for_build("label-index", LabelIndex([(r["s"], r["l"]) for r in rows]))
     return index
 
 

@@ -87,10 +87,8 @@ async def _labels(runtime: Runtime, iris: list[str]) -> dict[str, str]:
             "?s <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
             'FILTER (LANG(?l) = "it" || LANG(?l) = "") }'
         )
-        job = QueryJob(query=query, format="json", max_rows=LABEL_BATCH * 4)
-        body, _ = await runtime.executor.collect(job)
-        for binding in json.loads(body)["results"]["bindings"]:
-            labels.setdefault(binding["s"]["value"], binding["l"]["value"])
+        for row in await runtime.executor.select(query, LABEL_BATCH * 4):
+            labels.setdefault(row["s"], row["l"])
     return labels
 
 

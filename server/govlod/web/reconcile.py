@@ -14,7 +14,6 @@ from starlette.routing import Route
 
 from govlod.reconciliation import Candidate, Entity, reconcile
 from govlod.search import normalise
-from govlod.sparql.worker import QueryJob
 from govlod.web.runtime import Runtime
 
 LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel>"
@@ -40,33 +39,26 @@ def _type_iri(runtime: Runtime, key: str) -> str:
     return key if key.startswith(("http://", "https://")) else _vocab(runtime) + key
 
 
-async def _rows(runtime: Runtime, query: str) -> list[dict[str, str]]:
-    body, _ = await runtime.executor.collect(QueryJob(query=query, format="json", max_rows=1_000_000))
-    bindings: list[dict[str, Any]] = json.loads(body)["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in bindings]
-
-
 async def entities(runtime: Runtime) -> list[Entity]:
     """Every entity of the dataset with its names, types and identifiers, read once per build."""
-    key = ("reconcile", runtime.build_id)
-    cached = runtime.indexes.get(key)
+    cached: list[Entity] | None = runtime.for_build("reconcile")
     if cached is not None:
-        found: list[Entity] = cached
-        return found
+        return cached
     space = f"{runtime.settings.base_iri}id/"
     scope = f'FILTER (STRSTARTS(STR(?s), "{space}"))'
     by_iri: dict[str, Entity] = {}
-    for row in await _rows(runtime, f"SELECT ?s ?l WHERE {{ ?s {LABELS} ?l {scope} }}"):
+    for row in await runtime.executor.select(f"SELECT ?s ?l WHERE {{ ?s {LABELS} ?l {scope} }}", 1_000_000):
         by_iri.setdefault(row["s"], Entity(row["s"])).names.append(row["l"])
-    for row in await _rows(runtime, f"SELECT ?s ?t WHERE {{ ?s a ?t {scope} }}"):
+    for row in await runtime.executor.select(f"SELECT ?s ?t WHERE {{ ?s a ?t {scope} }}", 1_000_000):
         if row["s"] in by_iri:
             by_iri[row["s"]].types.add(row["t"])
     properties = " ".join(f"<{_vocab(runtime)}{name}>" for name in IDENTIFIERS)
-    for row in await _rows(runtime, f"SELECT ?s ?p ?v WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?v {scope} }}"):
+    for row in await runtime.executor.select(
+        f"SELECT ?s ?p ?v WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?v {scope} }}", 1_000_000
+    ):
         if row["s"] in by_iri:
             by_iri[row["s"]].identifiers.setdefault(row["p"], set()).add(row["v"])
-    found = sorted(by_iri.values(), key=lambda e: e.iri)
-    runtime.indexes[key] = found
+    found: list[Entity] = runtime.keep_for_build("reconcile", sorted(by_iri.values(), key=lambda e: e.iri))
     return found
 
 

@@ -55,5 +55,16 @@ class Runtime:
         assert self._info is not None
         return self._info
 
+    def for_build(self, name: str) -> Any:
+        """What `keep_for_build` kept under `name` for the build being served, or None."""
+        return self.indexes.get((name, self.build_id))
+
+    def keep_for_build(self, name: str, value: Any) -> Any:
+        """Keep `value` for the build being served; whatever belonged to older builds goes."""
+        build = self.build_id
+        self.indexes = {key: kept for key, kept in self.indexes.items() if key[1] == build}
+        self.indexes[(name, build)] = value
+        return value
+
     def prefix_block(self) -> str:
         return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in self.prefixes.items())
