@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 
 from govlod.entailment import OrgView
 from govlod.settings import Settings
-from govlod.sources import ParsedSource, discover, parse
-from govlod.validation import ValidationReport, load_shapes, load_sources, validate
+from govlod.sources import SourceFile, discover, parse
+from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_sources
 from tests.helpers import RunningServer
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -24,26 +23,27 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def shapes(settings: Settings) -> rdflib.Graph:
+def shapes(settings: Settings) -> Shapes:
     return load_shapes(settings.shapes_dir)
 
 
 @pytest.fixture(scope="session")
-def ontology(settings: Settings) -> list[ParsedSource]:
-    return [parse(s) for s in discover([settings.ontology_dir], graph_prefix="ontology/")]
+def ontology(settings: Settings) -> list[SourceFile]:
+    return discover([settings.ontology_dir], graph_prefix="ontology/")
 
 
 @pytest.fixture(scope="session")
-def bundled(settings: Settings) -> list[ParsedSource]:
-    return load_sources(settings.data, settings.ontology_dir)
+def bundled(settings: Settings) -> list[SourceFile]:
+    return dataset_sources(settings.data, settings.ontology_dir)
 
 
 @pytest.fixture(scope="session")
-def bundled_store(bundled: list[ParsedSource]) -> ox.Store:
+def bundled_store(bundled: list[SourceFile]) -> ox.Store:
     """The bundled data and ontology, one named graph per file, queried as their union."""
     store = ox.Store()
-    view = OrgView(t for item in bundled if "/graph/ontology/" in item.source.graph for t in item.triples)
-    for item in bundled:
+    parsed = [parse(source) for source in bundled]
+    view = OrgView(t for item in parsed if "/graph/ontology/" in item.source.graph for t in item.triples)
+    for item in parsed:
         graph = ox.NamedNode(item.source.graph)
         triples = [*item.triples, *view.implied(item.triples)]
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
@@ -51,10 +51,9 @@ def bundled_store(bundled: list[ParsedSource]) -> ox.Store:
 
 
 @pytest.fixture(scope="session")
-def validate_with_ontology(shapes: rdflib.Graph, ontology: list[ParsedSource]):  # type: ignore[no-untyped-def]
+def validate_with_ontology(shapes: Shapes, ontology: list[SourceFile]):  # type: ignore[no-untyped-def]
     def run(paths: Sequence[Path]) -> ValidationReport:
-        parsed = [parse(s) for s in discover(paths)]
-        return validate(parsed + ontology, shapes)
+        return validate_sources(discover(paths) + ontology, shapes)
 
     return run
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +11,7 @@ import pytest
 from govlod import build as build_module
 from govlod.build import DataDoesNotConform, build
 from govlod.settings import Settings
+from govlod.sources import SourceFile
 from govlod.store import StoreFolder
 from tests.helpers import PROJECT, run_govlod
 from tests.seed import BUNDLED_GRAPHS
@@ -38,7 +38,7 @@ def test_build_loads_each_file_into_its_graph_and_the_union_as_default(tmp_path:
         folder, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     )
     assert info.triples == in_graphs == _count(folder, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert set(result.timings) == {"parse", "validate", "load"}
+    assert set(result.timings) == {"parse", "validate", "load", "entail", "statistics", "dumps", "total"}
 
 
 def test_rebuild_switches_current_and_keeps_the_previous_build_readable(tmp_path: Path) -> None:
@@ -69,19 +69,19 @@ def test_interrupted_build_leaves_the_store_untouched_and_is_cleaned_up(
     settings = _settings(tmp_path)
     good = build(settings)
 
-    real = build_module.quads_for_store
+    real = build_module.load_sources
 
-    def failing_quads(*args: object, **kwargs: object) -> Iterator[ox.Quad]:
-        yield from list(real(*args, **kwargs))[:100]  # type: ignore[arg-type]
+    def failing_load(store: ox.Store, sources: list[SourceFile], *args: object, **kwargs: object) -> None:
+        real(store, sources[:2], *args, **kwargs)  # type: ignore[arg-type]
         raise KeyboardInterrupt  # as if the operator pressed Ctrl-C half-way through loading
 
-    monkeypatch.setattr(build_module, "quads_for_store", failing_quads)
+    monkeypatch.setattr(build_module, "load_sources", failing_load)
     with pytest.raises(KeyboardInterrupt):
         build(settings, check=False)
-    monkeypatch.setattr(build_module, "quads_for_store", real)
+    monkeypatch.setattr(build_module, "load_sources", real)
     folder = StoreFolder(settings.store_dir)
     assert folder.current_build() == good.path
-    assert list((settings.store_dir / "builds").glob("*.partial"))
+    assert not list((settings.store_dir / "builds").glob("*.partial")), "the half-loaded build is removed"
     after = build(settings, check=False)
     assert not list((settings.store_dir / "builds").glob("*.partial"))
     assert folder.current_build() == after.path

@@ -6,12 +6,11 @@ import random
 from pathlib import Path
 
 import pytest
-import rdflib
 from stdnum import luhn
 from stdnum.it import iva
 
-from govlod.sources import ParsedSource
-from govlod.validation import ValidationReport, format_report, validate
+from govlod.sources import SourceFile
+from govlod.validation import Shapes, ValidationReport, format_report, validate_sources
 
 CASES = Path(__file__).parent / "validation_cases"
 VALID = Path(__file__).parent / "validation_valid"
@@ -32,8 +31,8 @@ def _shown(name: str) -> str:
     return name
 
 
-def test_bundled_data_conforms(bundled: list[ParsedSource], shapes: rdflib.Graph) -> None:
-    report = validate(bundled, shapes)
+def test_bundled_data_conforms(bundled: list[SourceFile], shapes: Shapes) -> None:
+    report = validate_sources(bundled, shapes)
     assert report.conforms, format_report(report)
     assert report.findings == []
 

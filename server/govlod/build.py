@@ -1,27 +1,39 @@
-"""`govlod build`: parse, validate, load into a fresh store, then switch to it atomically."""
+"""`govlod build`: load into a fresh store, validate, complete it, then switch to it atomically.
+
+The files are parsed by Oxigraph straight into the store being built (each into its named graph
+and into the default graph), never held as Python objects. With validation on, they are also
+loaded into a memory store of the default graph alone, which the compiled shapes check in a
+second thread while the on-disk store loads: the two steps share the machine's cores.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 import govlod
 from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
-from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, project_prefixes
+from govlod.loading import graph_name, load_sources, rebase_term
+from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, VOCABULARY, project_prefixes, rebase
+from govlod.progress import Progress
 from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
-from govlod.sources import ParsedSource
+from govlod.sources import SourceFile
 from govlod.store import BuildInfo, StoreFolder
-from govlod.validation import ValidationReport, load_shapes, load_sources, validate
+from govlod.validation import ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import statistics
+
+_CHUNK = 200_000  # quads per bulk write of derived triples
 
 
 class DataDoesNotConform(Exception):
@@ -37,47 +49,14 @@ class BuildResult:
     timings: dict[str, float]
 
 
-def dataset_version(parsed: Sequence[ParsedSource], base_iri: str) -> str:
+def dataset_version(sources: Sequence[SourceFile], base_iri: str) -> str:
     """A digest of everything that shapes the store: file contents, graph names, base IRI, code."""
     digest = hashlib.sha256(f"{govlod.__version__}\n{base_iri}\n".encode())
-    for item in sorted(parsed, key=lambda p: p.source.graph):
-        digest.update(item.source.graph.encode() + b"\n")
-        digest.update(hashlib.sha256(item.source.path.read_bytes()).digest())
+    for source in sorted(sources, key=lambda s: s.graph):
+        digest.update(source.graph.encode() + b"\n")
+        with source.path.open("rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()
-
-
-def _rebase(term: Any, base: str) -> Any:
-    """The term moved to `base` when it is one of the project's IRIs; any other term unchanged."""
-    if isinstance(term, ox.NamedNode) and term.value.startswith(CANONICAL_BASE):
-        return ox.NamedNode(base + term.value[len(CANONICAL_BASE) :])
-    if isinstance(term, ox.Triple):
-        return ox.Triple(_rebase(term.subject, base), _rebase(term.predicate, base), _rebase(term.object, base))
-    return term
-
-
-def quads_for_store(
-    parsed: Sequence[ParsedSource],
-    view: OrgView,
-    base_iri: str,
-    about: Callable[[ParsedSource], list[ox.Triple]] = lambda _: [],
-) -> Iterator[ox.Quad]:
-    """Each file's triples (and their ORG view) in its own named graph and in the default graph.
-
-    Storing the union once as the real default graph is what makes queries without GRAPH fast:
-    Oxigraph then scans one graph instead of merging every named graph at query time.
-    """
-    rebase = base_iri != CANONICAL_BASE
-    default = ox.DefaultGraph()
-    for item in parsed:
-        graph = ox.NamedNode(item.source.graph)
-        if rebase:
-            graph = ox.NamedNode(base_iri + graph.value[len(CANONICAL_BASE) :])
-        for triple in (*item.triples, *view.implied(item.triples), *about(item)):
-            s, p, o = triple.subject, triple.predicate, triple.object
-            if rebase:
-                s, p, o = _rebase(s, base_iri), _rebase(p, base_iri), _rebase(o, base_iri)
-            yield ox.Quad(s, p, o, graph)
-            yield ox.Quad(s, p, o, default)
 
 
 def _count(store: ox.Store, query: str) -> list[tuple[str, int]]:
@@ -85,6 +64,69 @@ def _count(store: ox.Store, query: str) -> list[tuple[str, int]]:
     assert isinstance(solutions, ox.QuerySolutions)
     variables = {v.value for v in solutions.variables}
     return [(s["g"].value if "g" in variables else "", int(s["n"].value)) for s in solutions]
+
+
+def _in_chunks(store: ox.Store, quads: Iterator[ox.Quad]) -> int:
+    written = 0
+    while chunk := list(itertools.islice(quads, _CHUNK)):
+        store.bulk_extend(chunk)
+        written += len(chunk)
+    return written
+
+
+def _org_view(store: ox.Store, sources: Sequence[SourceFile], base_iri: str) -> OrgView:
+    ontology = [graph_name(s, base_iri) for s in sources if s.graph.startswith(GRAPH_SPACE + "ontology/")]
+    return OrgView(
+        ox.Triple(q.subject, q.predicate, q.object)
+        for graph in ontology
+        for q in store.quads_for_pattern(None, None, None, graph)
+    )
+
+
+def _implied_quads(store: ox.Store, view: OrgView) -> Iterator[ox.Quad]:
+    """The ORG triples implied by the store's triples, each in the graph of the triple implying it."""
+    for predicate, parents in view.property_ancestors.items():
+        for quad in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, None)):
+            for parent in parents:
+                yield ox.Quad(quad.subject, parent, quad.object, quad.graph_name)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    for cls, parents in view.class_ancestors.items():
+        for quad in list(store.quads_for_pattern(None, rdf_type, ox.NamedNode(cls), None)):
+            for parent in parents:
+                yield ox.Quad(quad.subject, rdf_type, parent, quad.graph_name)
+
+
+def _provenance_quads(
+    store: ox.Store, sources: Sequence[SourceFile], base_iri: str, build_id: str, built_at: str, version: str
+) -> Iterator[ox.Quad]:
+    """What each graph says about itself and the build, in the graph and in the default graph."""
+    page_type = ox.NamedNode(rebase(VOCABULARY + "SourcePage", base_iri))
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    activity = activity_triples(build_id, built_at, version)
+    for source in sources:
+        graph = graph_name(source, base_iri)
+        pages = sorted(
+            rebase_canonical(q.subject.value, base_iri)
+            for q in store.quads_for_pattern(None, rdf_type, page_type, graph)
+            if isinstance(q.subject, ox.NamedNode)
+        )
+        for triple in (*graph_provenance(source, pages, build_id, built_at), *activity):
+            moved = rebase_term(triple, base_iri) if base_iri != CANONICAL_BASE else triple
+            assert isinstance(moved, ox.Triple)
+            yield ox.Quad(moved.subject, moved.predicate, moved.object, graph)
+            yield ox.Quad(moved.subject, moved.predicate, moved.object, ox.DefaultGraph())
+
+
+def rebase_canonical(iri: str, base_iri: str) -> str:
+    """An IRI of the store moved back to the canonical base (provenance is written canonical, then moved)."""
+    return CANONICAL_BASE + iri[len(base_iri) :] if base_iri != CANONICAL_BASE and iri.startswith(base_iri) else iri
+
+
+def _load(
+    store: ox.Store, sources: Sequence[SourceFile], base_iri: str, say: Callable[[str], None], what: str, named: bool
+) -> None:
+    with Progress(what, len(sources), "files", say) as progress:
+        load_sources(store, sources, base_iri, named_graphs=named, progress=lambda _: progress.advance())
 
 
 def build(
@@ -96,54 +138,67 @@ def build(
     """Build a new store from settings.data and the ontology; the old one serves until the switch."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    parsed = load_sources(settings.data, settings.ontology_dir)
-    timings["parse"] = time.perf_counter() - started
-    parsed_triples = sum(len(p.triples) for p in parsed)
-    say(f"parsed {len(parsed)} files, {parsed_triples} triples in {timings['parse']:.2f} s")
-
-    if check:
-        started = time.perf_counter()
-        report = validate(parsed, load_shapes(settings.shapes_dir))
-        timings["validate"] = time.perf_counter() - started
-        if not report.conforms:
-            raise DataDoesNotConform(report)
-        say(f"validated in {timings['validate']:.2f} s: conforms")
-
-    version = dataset_version(parsed, settings.base_iri)
-    view = OrgView(t for p in parsed if p.source.graph.startswith(GRAPH_SPACE + "ontology/") for t in p.triples)
+    sources = dataset_sources(settings.data, settings.ontology_dir)
+    version = dataset_version(sources, settings.base_iri)
+    shapes = load_shapes(settings.shapes_dir) if check else None
     folder = StoreFolder(settings.store_dir)
     with folder.build_lock():
-        started = time.perf_counter()
         stamp = datetime.now(UTC)
         build_id = f"{stamp:%Y%m%dT%H%M%S%fZ}-{version[:12]}"
         built_at = stamp.isoformat(timespec="seconds")
-        activity = activity_triples(build_id, built_at, version)
-
-        def provenance(item: ParsedSource) -> list[ox.Triple]:
-            return [*graph_provenance(item, build_id, built_at), *activity]
-
         partial = folder.new_build_folder(build_id)
-        store = ox.Store(str(partial / "oxigraph"))
-        store.bulk_extend(quads_for_store(parsed, view, settings.base_iri, provenance))
-        store.optimize()
-        graphs = dict(_count(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
-        triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][1]
-        stats = statistics(store)
-        dumps = write_dumps(store, partial / "dumps", version, triples, project_prefixes(settings.base_iri))
-        store.flush()
-        del store  # release RocksDB's lock before the folder is renamed
-        info = BuildInfo(
-            version=version,
-            base_iri=settings.base_iri,
-            built_at=built_at,
-            triples=triples,
-            quads=triples + sum(graphs.values()),
-            graphs=dict(sorted(graphs.items())),
-            sources={p.source.graph: str(p.source.path) for p in parsed},
-            dumps=[d.to_dict() for d in dumps],
-            statistics=stats,
-        )
-        final = folder.publish(partial, info)
-        timings["load"] = time.perf_counter() - started
-    say(f"loaded {triples} triples in {len(graphs)} named graphs in {timings['load']:.2f} s into {final}")
+        try:
+            store = ox.Store(str(partial / "oxigraph"))
+            if shapes is not None:
+                memory = ox.Store()
+                _load(memory, sources, CANONICAL_BASE, say, "parsing", named=False)
+                timings["parse"] = time.perf_counter() - started
+                say(f"parsed {len(sources)} files in {timings['parse']:.2f} s")
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    checking = pool.submit(validate_store, memory, shapes, sources)
+                    _load(store, sources, settings.base_iri, say, "loading", named=True)
+                    timings["load"] = time.perf_counter() - started - timings["parse"]
+                    report = checking.result()
+                del memory
+                timings["validate"] = time.perf_counter() - started - timings["parse"]
+                if not report.conforms:
+                    raise DataDoesNotConform(report)
+                say(f"validated in {timings['validate']:.2f} s, loading alongside: conforms")
+            else:
+                _load(store, sources, settings.base_iri, say, "loading", named=True)
+                timings["load"] = time.perf_counter() - started
+            finishing = time.perf_counter()
+            view = _org_view(store, sources, settings.base_iri)
+            implied = _in_chunks(store, _implied_quads(store, view))
+            _in_chunks(store, _provenance_quads(store, sources, settings.base_iri, build_id, built_at, version))
+            timings["entail"] = time.perf_counter() - finishing
+            say(f"added {implied:,} ORG triples and the provenance of {len(sources)} graphs")
+            counting = time.perf_counter()
+            graphs = dict(_count(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
+            triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][1]
+            stats = statistics(store)
+            timings["statistics"] = time.perf_counter() - counting
+            dumping = time.perf_counter()
+            dumps = write_dumps(store, partial / "dumps", version, triples, project_prefixes(settings.base_iri))
+            timings["dumps"] = time.perf_counter() - dumping
+            say(f"statistics in {timings['statistics']:.2f} s, dumps in {timings['dumps']:.2f} s")
+            store.flush()
+            del store  # release RocksDB's lock before the folder is renamed
+            info = BuildInfo(
+                version=version,
+                base_iri=settings.base_iri,
+                built_at=built_at,
+                triples=triples,
+                quads=triples + sum(graphs.values()),
+                graphs=dict(sorted(graphs.items())),
+                sources={s.graph: str(s.path) for s in sources},
+                dumps=[d.to_dict() for d in dumps],
+                statistics=stats,
+            )
+            final = folder.publish(partial, info)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)  # nothing half-built stays behind
+            raise
+    timings["total"] = time.perf_counter() - started
+    say(f"built {triples:,} triples in {len(graphs)} named graphs in {timings['total']:.2f} s into {final}")
     return BuildResult(info=info, path=final, timings=timings)

@@ -21,11 +21,11 @@ from govlod.store import BuildInProgress, NoStore, StoreFolder
 from govlod.validation import (
     ShapesError,
     SourceErrors,
+    dataset_sources,
     format_report,
     load_shapes,
-    load_sources,
     report_as_json,
-    validate,
+    validate_sources,
 )
 
 EXIT_OK = 0
@@ -40,9 +40,11 @@ def _settings(overrides: dict[str, Any]) -> Settings:
 def command_validate(args: argparse.Namespace) -> int:
     settings = _settings({"data": args.paths or None})
     started = time.perf_counter()
+    say = (lambda _: None) if args.format == "json" else print
     try:
-        parsed = load_sources(settings.data, settings.ontology_dir)
+        sources = dataset_sources(settings.data, settings.ontology_dir)
         shapes = load_shapes(settings.shapes_dir)
+        report = validate_sources(sources, shapes, say=say)
     except SourceErrors as errors:
         for error in errors.errors:
             print(error, file=sys.stderr)
@@ -50,8 +52,6 @@ def command_validate(args: argparse.Namespace) -> int:
     except SourceError as error:
         print(error, file=sys.stderr)
         return EXIT_UNREADABLE
-    try:
-        report = validate(parsed, shapes)
     except ShapesError as error:
         print(f"the shapes in {settings.shapes_dir} cannot be used: {error}", file=sys.stderr)
         return EXIT_UNREADABLE

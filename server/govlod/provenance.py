@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from govlod.namespaces import GRAPH_SPACE, ID_SPACE, VOCABULARY
-from govlod.sources import ParsedSource
+from govlod.sources import SourceFile
 
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
@@ -20,24 +20,20 @@ def build_activity(build_id: str) -> ox.NamedNode:
     return ox.NamedNode(f"{ID_SPACE}build/{build_id}")
 
 
-def graph_provenance(item: ParsedSource, build_id: str, built_at: str) -> list[ox.Triple]:
-    """What the graph of one source file says about itself (IRIs at the canonical base)."""
-    graph = ox.NamedNode(item.source.graph)
-    pages = sorted(
-        {
-            str(t.subject.value)
-            for t in item.triples
-            if t.predicate == TYPE and t.object == SOURCE_PAGE and isinstance(t.subject, ox.NamedNode)
-        }
-    )
-    name = item.source.graph.removeprefix(GRAPH_SPACE)
+def graph_provenance(source: SourceFile, pages: list[str], build_id: str, built_at: str) -> list[ox.Triple]:
+    """What the graph of one source file says about itself (IRIs at the canonical base).
+
+    `pages` are the gl:SourcePage resources the file describes.
+    """
+    graph = ox.NamedNode(source.graph)
+    name = source.graph.removeprefix(GRAPH_SPACE)
     triples = [
         ox.Triple(graph, TYPE, ox.NamedNode(PROV + "Entity")),
         ox.Triple(graph, RDFS_LABEL, ox.Literal(f"Grafo {name}", language="it")),
         ox.Triple(graph, RDFS_LABEL, ox.Literal(f"Graph {name}", language="en")),
         ox.Triple(graph, ox.NamedNode(PROV + "wasGeneratedBy"), build_activity(build_id)),
         ox.Triple(graph, ox.NamedNode(PROV + "generatedAtTime"), ox.Literal(built_at, datatype=DATETIME)),
-        ox.Triple(graph, ox.NamedNode(DCT + "source"), ox.Literal(item.source.path.name)),
+        ox.Triple(graph, ox.NamedNode(DCT + "source"), ox.Literal(source.path.name)),
     ]
     for page in pages:
         triples.append(ox.Triple(graph, ox.NamedNode(PROV + "wasDerivedFrom"), ox.NamedNode(page)))

@@ -1,22 +1,31 @@
-"""Validating a dataset (data plus ontology) against the SHACL shapes, with a report for people."""
+"""Validating a dataset (data plus ontology) against the SHACL shapes, with a report for people.
+
+The data is loaded into an Oxigraph store and checked there by the compiled shapes (govlod.shacl);
+shapes the compiler cannot express are checked by pySHACL on the same data, and the report says so.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-import pyshacl
 import rdflib
-from rdflib.namespace import RDFS, SH
 
+from govlod.loading import SourceErrors, load_sources
 from govlod.namespaces import project_prefixes
-from govlod.sources import ParsedSource, SourceError, discover, parse
-from govlod.terms import triples_to_graph
+from govlod.shacl import engine, reference
+from govlod.shacl.engine import Result
+from govlod.shacl.shapes import ShapesGraph, Term
+from govlod.sources import SourceFile, discover, parse
+
+__all__ = ["ShapesError", "SourceErrors", "ValidationReport", "format_report", "load_shapes", "validate_sources"]
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 @dataclass(frozen=True)
@@ -41,106 +50,145 @@ class ValidationReport:
     files: list[str]
     triples: int
     findings: list[Finding] = field(default_factory=list)
+    # Shapes checked by the reference engine (pySHACL) instead of on the store, with the reason.
+    delegated: dict[str, str] = field(default_factory=dict)
 
     @property
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "Violation"]
 
 
-def load_sources(roots: Sequence[Path], ontology_dir: Path) -> list[ParsedSource]:
-    """Parse the data under `roots` and the ontology; every unreadable file is reported at once."""
-    sources = discover(roots) + discover([ontology_dir], graph_prefix="ontology/")
-    parsed: list[ParsedSource] = []
-    errors: list[SourceError] = []
-    for source in sources:
-        try:
-            parsed.append(parse(source))
-        except SourceError as error:
-            errors.append(error)
-    if errors:
-        raise SourceErrors(errors)
-    return parsed
-
-
 class ShapesError(Exception):
     """The shapes themselves are broken, so nothing could be validated."""
 
 
-class SourceErrors(Exception):
-    def __init__(self, errors: list[SourceError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+@dataclass
+class Shapes:
+    """The shapes graph, as triples and as compiled shapes; as rdflib only if pySHACL is needed."""
+
+    triples: list[ox.Triple]
+
+    @cached_property
+    def graph(self) -> ShapesGraph:
+        return ShapesGraph(self.triples)
+
+    @cached_property
+    def rdflib(self) -> rdflib.Graph:
+        return reference.to_rdflib(self.triples)
+
+    @cached_property
+    def templates(self) -> list[tuple[str, str]]:
+        """(language, text) of every message the shapes declare."""
+        message = "http://www.w3.org/ns/shacl#message"
+        return [
+            (t.object.language, t.object.value)
+            for t in self.triples
+            if t.predicate.value == message and isinstance(t.object, ox.Literal) and t.object.language
+        ]
 
 
-def load_shapes(shapes_dir: Path) -> rdflib.Graph:
+def load_shapes(shapes_dir: Path) -> Shapes:
     """The shapes in the folder itself; subfolders (e.g. catalog/) hold shapes for other documents."""
-    shapes = rdflib.Graph()
+    triples: list[ox.Triple] = []
     for source in discover(sorted(p for p in shapes_dir.iterdir() if p.is_file() and p.suffix == ".ttl")):
-        triples_to_graph(parse(source).triples, shapes)
-    return shapes
+        triples += parse(source).triples
+    return Shapes(triples)
 
 
-def validate(parsed: Sequence[ParsedSource], shapes: rdflib.Graph) -> ValidationReport:
-    """Run pyshacl over the union of the parsed files and group its results by focus node."""
-    data = rdflib.Graph()
-    subject_files: dict[str, set[str]] = defaultdict(set)
-    for item in parsed:
-        triples_to_graph(item.triples, data)
-        name = str(item.source.path)
-        for triple in item.triples:
-            subject_files[_subject_key(triple.subject)].add(name)
+def dataset_sources(roots: Sequence[Path], ontology_dir: Path) -> list[SourceFile]:
+    """The data files under `roots` and the ontology's files, each with its named graph."""
+    return discover(roots) + discover([ontology_dir], graph_prefix="ontology/")
+
+
+def validate_sources(
+    sources: Sequence[SourceFile], shapes: Shapes, say: Callable[[str], None] = lambda _: None
+) -> ValidationReport:
+    """Load the files into a memory store and validate it; unreadable files raise SourceErrors."""
+    store = ox.Store()
+    load_sources(store, sources, named_graphs=False)
+    return validate_store(store, shapes, sources, say)
+
+
+def validate_store(
+    store: ox.Store, shapes: Shapes, sources: Sequence[SourceFile], say: Callable[[str], None] = lambda _: None
+) -> ValidationReport:
+    """Validate the default graph of a writable store holding the files of `sources`."""
     try:
-        conforms, results, text = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            abort_on_first=False,
-            allow_warnings=True,
-            advanced=True,  # SHACL-AF: SPARQL targets keep the whole-graph checks to one scan
-        )
-    except Exception as error:  # pyshacl and rdflib raise many kinds; none may reach the user as a traceback
-        raise ShapesError(f"the SHACL engine stopped: {type(error).__name__}: {error}") from error
-    if not isinstance(results, rdflib.Graph):
-        raise ShapesError(str(text))
-    findings = _findings(results, data, shapes, subject_files)
+        outcome = engine.run(store, shapes.graph, say)
+    except Exception as error:  # a broken shapes graph must reach the user as a message
+        raise ShapesError(f"the shapes could not be compiled: {type(error).__name__}: {error}") from error
+    results = [*outcome.results]
+    if outcome.delegated:
+        results = _with_reference_results(store, shapes, outcome, results)
+        say(f"  checked by pySHACL: {', '.join(sorted(outcome.delegated))}")
+    findings = _findings(results, store, shapes, sources)
     return ValidationReport(
-        conforms=bool(conforms),
-        files=[str(p.source.path) for p in parsed],
-        triples=len(data),
+        conforms=not any(r.severity == "Violation" for r in results),
+        files=[str(s.path) for s in sources],
+        triples=len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+        if len(store) < 10_000
+        else _count(store),
         findings=findings,
+        delegated=dict(outcome.delegated),
     )
 
 
-def _subject_key(subject: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
-    return str(subject) if isinstance(subject, ox.Triple) else subject.value
+def _count(store: ox.Store) -> int:
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(rows, ox.QuerySolutions)
+    return int(next(iter(rows))[0].value)
 
 
-def _findings(
-    results: rdflib.Graph,
-    data: rdflib.Graph,
-    shapes: rdflib.Graph,
-    subject_files: dict[str, set[str]],
-) -> list[Finding]:
+def _with_reference_results(
+    store: ox.Store, shapes: Shapes, outcome: engine.Outcome, results: list[Result]
+) -> list[Result]:
+    data = reference.to_rdflib(
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    )
+    named = [name for name in outcome.delegated if not name.startswith("_:")]
+    try:
+        if len(named) < len(outcome.delegated):
+            # A shape without an IRI cannot be picked out for pySHACL: it checks every shape.
+            outcome.delegated = {s.name(): "checked with a shape without an IRI" for s in shapes.graph.shapes}
+            return reference.validate(data, shapes.rdflib)
+        return results + reference.validate(data, shapes.rdflib, use_shapes=named)
+    except reference.ReferenceEngineError as error:
+        raise ShapesError(f"the SHACL engine stopped: {error}") from error
+
+
+def _files_of(focus_nodes: set[str], sources: Sequence[SourceFile]) -> dict[str, set[str]]:
+    """Which files describe each focus node: one pass over the files, only when there are findings."""
+    files: dict[str, set[str]] = defaultdict(set)
+    for source in sources:
+        try:
+            for quad in ox.parse(path=str(source.path), format=source.format):
+                subject = quad.subject
+                if isinstance(subject, ox.NamedNode) and subject.value in focus_nodes:
+                    files[subject.value].add(str(source.path))
+        except (SyntaxError, OSError):
+            continue  # already loaded once, so not expected; a file changed meanwhile names no node
+    return files
+
+
+def _findings(results: list[Result], store: ox.Store, shapes: Shapes, sources: Sequence[SourceFile]) -> list[Finding]:
+    iris = {r.focus.value for r in results if isinstance(r.focus, ox.NamedNode)}
+    files = _files_of(iris, sources) if iris else {}
     findings = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        value = results.value(result, SH.value)
-        severity = results.value(result, SH.resultSeverity)
-        templates = _message_templates(shapes, results.value(result, SH.sourceConstraint))
+    for result in results:
         messages: dict[str, str] = {}
-        for message in results.objects(result, SH.resultMessage):
-            lang = _language_of(message, templates)
-            messages.setdefault(lang, _compact_iris(str(message)))
-        label = _italian_label(data, focus) if focus is not None else None
+        for message in result.messages:
+            messages.setdefault(_language_of(message, shapes.templates), _compact_iris(message.value))
         findings.append(
             Finding(
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                focus=_show(focus, data),
-                focus_label=label,
-                files=tuple(sorted(subject_files.get(str(focus), ()))),
-                path=_show(path, data) if path is not None else None,
-                value=_show(value, data) if value is not None else None,
+                severity=result.severity,
+                focus=_show(result.focus),
+                focus_label=_italian_label(store, result.focus),
+                files=tuple(sorted(files.get(result.focus.value, ())))
+                if isinstance(result.focus, ox.NamedNode)
+                else (),
+                path=_show_path(result),
+                value=_show(result.value) if result.value is not None else None,
                 messages=messages,
             )
         )
@@ -148,23 +196,21 @@ def _findings(
     return findings
 
 
-def _message_templates(shapes: rdflib.Graph, constraint: rdflib.term.Node | None) -> dict[str, str]:
-    if constraint is None:
-        return {}
-    return {
-        m.language: str(m)
-        for m in shapes.objects(constraint, SH.message)
-        if isinstance(m, rdflib.Literal) and m.language
-    }
+def _show_path(result: Result) -> str | None:
+    if result.path is None:
+        return None
+    if len(result.path.steps) == 1 and not result.path.steps[0][1]:
+        return _show(result.path.steps[0][0])
+    return "(a path expression)"
 
 
-def _language_of(message: rdflib.term.Node, templates: dict[str, str]) -> str:
-    """The language of a result message; pyshacl drops the tag when it fills in SPARQL variables."""
-    if isinstance(message, rdflib.Literal) and message.language:
+def _language_of(message: ox.Literal, templates: list[tuple[str, str]]) -> str:
+    """The language of a result message; pySHACL drops the tag when it fills in SPARQL variables."""
+    if message.language:
         return message.language
-    for lang, template in templates.items():
+    for lang, template in templates:
         fixed_parts = (re.escape(part) for part in _PLACEHOLDER.split(template))
-        if re.fullmatch("(.*?)".join(fixed_parts), str(message), flags=re.DOTALL):
+        if re.fullmatch("(.*?)".join(fixed_parts), message.value, flags=re.DOTALL):
             return lang
     return "en"
 
@@ -174,29 +220,30 @@ _IRI_IN_TEXT = re.compile(r"https?://[^\s\"'<>,]+")
 
 
 def _compact_iris(text: str) -> str:
-    return _IRI_IN_TEXT.sub(lambda m: _show(rdflib.URIRef(m.group(0)), None), text)
+    return _IRI_IN_TEXT.sub(lambda m: _show(ox.NamedNode(m.group(0))), text)
 
 
-def _italian_label(data: rdflib.Graph, node: rdflib.term.Node) -> str | None:
-    labels = list(data.objects(node, RDFS.label))
-    for label in labels:
-        if isinstance(label, rdflib.Literal) and label.language == "it":
-            return str(label)
-    return str(labels[0]) if labels else None
+def _italian_label(store: ox.Store, node: Term) -> str | None:
+    if isinstance(node, ox.Literal):
+        return None
+    labels = [q.object for q in store.quads_for_pattern(node, RDFS_LABEL, None, ox.DefaultGraph())]
+    texts = [label for label in labels if isinstance(label, ox.Literal)]
+    for label in texts:
+        if label.language == "it":
+            return label.value
+    return texts[0].value if texts else None
 
 
-def _show(node: rdflib.term.Node | None, data: rdflib.Graph | None) -> str:
-    if isinstance(node, rdflib.URIRef):
-        text = str(node)
+def _show(node: Term | None) -> str:
+    if isinstance(node, ox.NamedNode):
+        text = node.value
         for prefix, namespace in project_prefixes().items():
             if text.startswith(namespace) and "/" not in text[len(namespace) :]:
                 return f"{prefix}:{text[len(namespace) :]}"
         return f"<{text}>"
-    if isinstance(node, rdflib.Literal):
-        return node.n3()
-    if isinstance(node, rdflib.BNode):
-        return "[]"
-    return "(a path expression)" if node is not None else ""
+    if isinstance(node, ox.Literal):
+        return str(node)
+    return "[]"
 
 
 def format_report(report: ValidationReport, lang: str = "both") -> str:
