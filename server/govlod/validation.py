@@ -264,6 +264,8 @@ def format_report(report: ValidationReport, lang: str = "both") -> str:
                 lines.append(" " * len(head) + finding.message("en"))
             else:
                 lines.append(head + finding.message(lang))
+    for shape, reason in sorted(report.delegated.items()):
+        lines.append(f"checked by pySHACL, not on the store: {shape} ({reason})")
     count = len(report.violations)
     summary = (
         f"{'conforms' if report.conforms else 'does not conform'}: "
@@ -281,6 +283,7 @@ def report_as_json(report: ValidationReport) -> str:
             "conforms": report.conforms,
             "files": report.files,
             "triples": report.triples,
+            "checkedByPyshacl": report.delegated,
             "findings": [
                 {
                     "severity": f.severity,
