@@ -11,165 +11,39 @@ against a trivial FastAPI endpoint on the same uvicorn, measured with wrk.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import math
-import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pyoxigraph as ox
 
-from govlod.sparql.inspect import query_form
+from common import (
+    PREFIXES,
+    PROJECT,
+    QUERY_MIX,
+    Client,
+    answer_size,
+    ensure_generated,
+    free_port,
+    repeat,
+    start,
+    stop,
+    wait_ready,
+)
 
 HERE = Path(__file__).resolve().parent
-PROJECT = HERE.parent
-PREFIXES = """PREFIX gl: <https://w3id.org/govlod/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
-# name -> (query, what it exercises)
-QUERY_MIX: dict[str, tuple[str, str]] = {
-    "lookup": (
-        "SELECT ?seat ?role WHERE { ?seat org:postIn "
-        "<https://w3id.org/govlod/id/organization/coordinamento-00042/tavolo-politico> ; org:role ?role }",
-        "seats of one table",
-    ),
-    "ask": ("ASK { ?s org:postIn ?t }", "ASK over one pattern"),
-    "group-1": ("SELECT ?role (COUNT(?m) AS ?n) WHERE { ?m org:role ?role } GROUP BY ?role", "one-pattern GROUP BY"),
-    "group-2": (
-        "SELECT ?kind (COUNT(?m) AS ?n) WHERE { ?m org:organization ?t . ?t org:classification ?kind } GROUP BY ?kind",
-        "two-pattern GROUP BY",
-    ),
-    "join-path": (
-        "SELECT ?person ?body WHERE { ?m org:member ?person ; gl:holdsSeat ?seat . ?seat gl:represents ?body ; "
-        "org:postIn ?t . ?t org:classification "
-        "<https://w3id.org/govlod/id/concept/governance-body-kind/tavolo-politico> } LIMIT 1000",
-        "five-pattern join, 1,000 rows",
-    ),
-    "active-2020": (
-        "SELECT (COUNT(?m) AS ?n) WHERE { ?m org:memberDuring ?i . ?i time:hasBeginning/time:inXSDDate ?b . "
-        "OPTIONAL { ?i time:hasEnd/time:inXSDDate ?e } "
-        'FILTER (?b <= "2020-01-01"^^xsd:date && (!BOUND(?e) || ?e >= "2020-01-01"^^xsd:date)) }',
-        "memberships active on a date",
-    ),
-    "label-search": (
-        'SELECT ?b ?l WHERE { ?b a gl:PublicBody ; rdfs:label ?l FILTER (CONTAINS(LCASE(?l), "novara")) } LIMIT 50',
-        "text filter on labels",
-    ),
-    "latest": (
-        "SELECT ?m ?b WHERE { ?m org:memberDuring/time:hasBeginning/time:inXSDDate ?b } ORDER BY DESC(?b) LIMIT 10",
-        "ORDER BY over all memberships",
-    ),
-    "distinct": ("SELECT (COUNT(DISTINCT ?body) AS ?n) WHERE { ?seat gl:represents ?body }", "COUNT DISTINCT"),
-    "repeat-holders": (
-        "SELECT ?p (COUNT(?m) AS ?n) WHERE { ?m org:member ?p } GROUP BY ?p HAVING (COUNT(?m) > 2) LIMIT 100",
-        "GROUP BY with HAVING",
-    ),
-    "construct": (
-        "CONSTRUCT { ?c org:hasUnit ?u . ?u rdfs:label ?l } WHERE { ?c a gl:Coordination ; org:hasUnit ?u . "
-        "?u rdfs:label ?l }",
-        "CONSTRUCT, about 2,200 triples",
-    ),
-}
 SIMPLE = ("lookup", "ask")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{url}: the server exited with {process.returncode}")
-        try:
-            httpx.get(url, params={"query": "ASK {}"}, timeout=5)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not become ready in {seconds:.0f} s")
-
-
-def start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GOVLOD_")}
-    with log.open("wb") as handle:
-        return subprocess.Popen(args, cwd=PROJECT, env=environment, stdout=handle, stderr=subprocess.STDOUT)
-
-
-def accept_for(query: str) -> str:
-    return "text/turtle" if query_form(query).returns_graph else "application/sparql-results+json"
-
-
-class Client:
-    """A keep-alive HTTP/1.1 client with almost no overhead of its own, so that latencies are the servers'."""
-
-    def __init__(self) -> None:
-        self._connections: dict[str, http.client.HTTPConnection] = {}
-
-    def get(self, url: str, query: str) -> tuple[float, bytes]:
-        parts = urlsplit(url)
-        target = f"{parts.path}?{urlencode({'query': query})}"
-        headers = {"Accept": accept_for(query)}  # computed before the clock starts
-        for attempt in (1, 2):
-            connection = self._connections.get(parts.netloc)
-            if connection is None:
-                connection = self._connections[parts.netloc] = http.client.HTTPConnection(parts.netloc, timeout=900)
-            try:
-                started = time.perf_counter()
-                connection.request("GET", target, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-                elapsed = time.perf_counter() - started
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The server closed an idle keep-alive connection: reconnect once, untimed.
-                connection.close()
-                del self._connections[parts.netloc]
-                if attempt == 2:
-                    raise
-        if response.status != 200:
-            raise SystemExit(f"{url} answered {response.status}: {body[:300]!r}")
-        return elapsed, body
-
-    def close(self) -> None:
-        for connection in self._connections.values():
-            connection.close()
 
 
 def timed_get(client: Client, url: str, query: str) -> tuple[float, bytes]:
     return client.get(url, query)
-
-
-def repeat(minimum: int, measure: Callable[[int], float]) -> list[float]:
-    """At least `minimum` timings, more for fast queries (up to one second or 200 runs): stable medians."""
-    timings: list[float] = []
-    while len(timings) < minimum or (sum(timings) < 1.0 and len(timings) < 200):
-        timings.append(measure(len(timings)))
-    return timings
-
-
-def answer_size(body: bytes, query: str) -> int:
-    if accept_for(query) == "text/turtle":
-        return len(list(ox.parse(body, format=ox.RdfFormat.TURTLE)))
-    parsed = json.loads(body)
-    return 1 if "boolean" in parsed else len(parsed["results"]["bindings"])
 
 
 def direct_latency(store: ox.Store, query: str, runs: int) -> float:
@@ -213,12 +87,7 @@ def main() -> None:
     args = parser.parse_args()
 
     data, store_dir = args.out / "data", args.out / "store"
-    marker = args.out / "generated.json"
-    if not marker.exists() or json.loads(marker.read_text())["triples"] != args.triples:
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), "--triples", str(args.triples), "--out", str(data)], check=True
-        )
-        marker.write_text(json.dumps({"triples": args.triples}))
+    if ensure_generated(data, args.triples):
         shutil.rmtree(store_dir, ignore_errors=True)
 
     started = time.perf_counter()
@@ -308,12 +177,7 @@ def main() -> None:
         trivial_rps = wrk(urls["trivial"] + "?query=ASK%20%7B%7D", args.wrk_seconds)
     finally:
         for process in servers.values():
-            process.send_signal(signal.SIGTERM)
-        for process in servers.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
 
     geometric = math.exp(statistics.mean(math.log(r["ratio"]) for r in rows))
     overhead = {r["query"]: r["govlod_ms"] - r["direct_ms"] for r in rows if r["query"] in SIMPLE}
