@@ -42,8 +42,11 @@ class Settings(BaseSettings):
     query_processes: int = Field(default=2, ge=1, le=64, description="Processes that run SPARQL queries.")
     allow_service: bool = Field(default=False, description="Allow SPARQL SERVICE (federated) queries.")
     cache_mb: int = Field(default=64, ge=0, description="Megabytes of answers kept by the query cache.")
-    memory_copy_triples: int = Field(
-        default=5_000_000, ge=0, description="Query processes keep a memory copy of stores up to this size."
+    memory_copy_triples: int | None = Field(
+        default=None,
+        ge=0,
+        description="Each query process keeps a memory copy of stores up to this many triples (0: never); "
+        "default: 600k shared among all query processes (workers x query processes), so copies never multiply.",
     )
 
     @field_validator("data", mode="before")

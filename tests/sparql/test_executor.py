@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import multiprocessing
 import os
+import shutil
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,13 @@ from govlod.build import build
 from govlod.settings import Settings
 from govlod.sparql.executor import QueryExecutor, QueryFailed, QueryTimeout
 from govlod.sparql.worker import QueryJob
+from govlod.store import StoreFolder
 from tests.helpers import PROJECT
+from tests.sparql.warming import GatedExecutor, first_build, has_marker, rebuild_with_marker
 
 EVERYTHING = "SELECT * WHERE { ?s ?p ?o }"
+# A few seconds of work on the bundled data (five times every pair of triples), to be in flight.
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?x { 1 2 3 4 5 } }"
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +148,119 @@ def test_a_query_waiting_for_a_busy_pool_times_out_too(store: Path) -> None:
         return type(results[0]), type(results[1])
 
     assert _run("asyncio", scenario) == (QueryTimeout, QueryTimeout)
+
+
+def test_a_rebuild_is_answered_by_the_old_build_until_the_new_one_is_warm(tmp_path: Path) -> None:
+    settings = first_build(tmp_path / "store")
+
+    async def scenario() -> dict[str, object]:
+        executor = GatedExecutor(settings.store_dir, processes=2, timeout=60)
+        await executor.start()
+        try:
+            seen: dict[str, object] = {"old": executor.build_id, "before": await has_marker(executor, 1)}
+            await asyncio.to_thread(rebuild_with_marker, settings, tmp_path)
+            seen["right after"] = await has_marker(executor, 2)  # this query notices the rebuild
+            await executor.loaded.wait()  # the new build's processes are loaded, the switch is held
+            seen["while warm"] = await has_marker(executor, 3)
+            seen["served while warm"] = executor.build_id
+            in_flight = asyncio.create_task(executor.collect(QueryJob(query=SLOW, format="json", max_rows=10)))
+            await asyncio.sleep(0)  # the slow query is sent to a process of the old build
+            executor.release()
+            seen["new"] = await executor.warmed()
+            seen["after"] = await has_marker(executor, 4)
+            seen["in flight"] = json.loads((await in_flight)[0])["results"]["bindings"][0]["n"]["value"]
+            seen["processes"] = len(multiprocessing.active_children())  # the old ones are gone
+            return seen
+        finally:
+            await executor.close()
+
+    seen = _run("uvloop", scenario)
+    assert (seen["before"], seen["right after"], seen["while warm"], seen["after"]) == (False, False, False, True)
+    assert seen["served while warm"] == seen["old"] != seen["new"]
+    assert seen["new"] == StoreFolder(settings.store_dir).current_id()
+    assert int(str(seen["in flight"])) > 0  # a query running at the switch ends normally
+    assert seen["processes"] == 2
+
+
+def test_queries_keep_being_answered_while_builds_switch(tmp_path: Path) -> None:
+    settings = first_build(tmp_path / "store")
+
+    async def scenario() -> list[bool]:
+        executor = QueryExecutor(settings.store_dir, processes=2, timeout=60)
+        await executor.start()
+        try:
+            rebuilt = asyncio.create_task(asyncio.to_thread(rebuild_with_marker, settings, tmp_path))
+            answers: list[bool] = []
+            tag = itertools.count()
+            # Rounds of concurrent queries until the new build answers: none may fail, none go back.
+            for _ in range(100_000):
+                answers += await asyncio.gather(*(has_marker(executor, next(tag)) for _ in range(4)))
+                if answers[-1] and rebuilt.done():
+                    break
+            await rebuilt
+            return answers
+        finally:
+            await executor.close()
+
+    answers = _run("asyncio", scenario)
+    assert True in answers
+    assert all(answers[answers.index(True) :])
+
+
+def test_a_build_that_cannot_be_loaded_leaves_the_old_one_answering(tmp_path: Path) -> None:
+    settings = first_build(tmp_path / "store")
+    folder = StoreFolder(settings.store_dir)
+
+    async def scenario() -> tuple[str | None, str | None, bool]:
+        executor = QueryExecutor(settings.store_dir, processes=1, timeout=30)
+        await executor.start()
+        try:
+            old = executor.build_id
+            broken = folder.root / "builds" / "broken"
+            broken.mkdir()
+            shutil.copy(folder.current_build() / "build.json", broken / "build.json")  # but no oxigraph/
+            (folder.root / "current.new").symlink_to(Path("builds") / "broken")
+            os.replace(folder.root / "current.new", folder.current_link)
+            executor.follow()
+            served = await executor.warmed()
+            return old, served, await has_marker(executor)
+        finally:
+            await executor.close()
+
+    old, served, answered = _run("asyncio", scenario)
+    assert served == old is not None
+    assert answered is False  # answered, by the old build
+
+
+def test_without_a_build_queries_say_so(tmp_path: Path) -> None:
+    async def scenario() -> QueryFailed:
+        executor = QueryExecutor(tmp_path / "store", processes=1, timeout=30)
+        await executor.start()
+        try:
+            with pytest.raises(QueryFailed) as failure:
+                await executor.collect(QueryJob(query="ASK {}", format="json", max_rows=1))
+            return failure.value
+        finally:
+            await executor.close()
+
+    failure = _run("asyncio", scenario)
+    assert failure.status == 503
+    assert "govlod build" in failure.message
+
+
+@pytest.mark.parametrize(("limit_offset", "copies"), [(None, 0), (-1, 0), (0, 2), (1, 2)])
+def test_query_processes_copy_the_store_only_up_to_the_limit(
+    store: Path, limit_offset: int | None, copies: int
+) -> None:
+    triples = StoreFolder(store).info().triples
+    limit = 0 if limit_offset is None else triples + limit_offset  # None: copies turned off
+
+    async def scenario() -> int:
+        executor = QueryExecutor(store, processes=2, timeout=30, memory_limit=limit)
+        await executor.start()
+        try:
+            return executor.memory_copies
+        finally:
+            await executor.close()
+
+    assert _run("asyncio", scenario) == copies

@@ -1,4 +1,4 @@
-"""A query process: runs one query at a time on a read-only store and streams the answer back.
+"""A query process: runs one query at a time on one read-only build and streams the answer back.
 
 Queries run in separate processes because pyoxigraph cannot interrupt a running query: the only
 way to enforce a timeout is to stop the process that runs it, which the executor does.
@@ -6,7 +6,6 @@ way to enforce a timeout is to stop the process that runs it, which the executor
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import pickle
 from collections.abc import Iterator
@@ -17,10 +16,14 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from govlod.media import BY_NAME
+from govlod.sparql.memory import keeps_memory_copy
 from govlod.sparql.results import SELECT_WRITERS
-from govlod.store import NoStore, StoreFolder
+from govlod.store import BuildInfo
+
+STORE_SUBFOLDER = "oxigraph"  # builds/<id>/oxigraph, as govlod.store lays a build out
 
 CHUNK_BYTES = 64 * 1024
+COPY_BATCH = 100_000  # quads per bulk_extend when copying a build into memory
 
 
 def _message(*parts: object) -> bytes:
@@ -116,45 +119,58 @@ class _WrongForm(Exception):
     """The query's form does not match the negotiated format (the parent guessed the form)."""
 
 
-class _Stores:
-    """The current build, on disk and, when it is small enough, as a copy in memory.
+class _Build:
+    """One build, on disk and, when the policy allows it, its default graph copied in memory.
 
-    Oxigraph's memory store answers joins several times faster than RocksDB. The copy holds the
-    default graph (the union of all sources); queries that name graphs use the disk store.
+    A process serves one build for its whole life: the executor warms processes for a new build
+    beside the old ones and switches to them once they are ready, so no query waits for a load.
+    Oxigraph's memory store answers joins several times faster than RocksDB; queries that name
+    graphs use the disk store, which holds them.
     """
 
-    def __init__(self, folder: StoreFolder, memory_limit: int):
-        self.folder = folder
-        self.memory_limit = memory_limit
-        self.build_id: str | None = None
-        self.disk: ox.Store | None = None
+    def __init__(self, path: Path, memory_limit: int):
+        info = BuildInfo.from_json((path / "build.json").read_text(encoding="utf-8"))
+        self.disk = ox.Store.read_only(str(path / STORE_SUBFOLDER))
         self.memory: ox.Store | None = None
-
-    def refresh(self) -> None:
-        """Open the current build if `govlod build` has switched to another one since."""
-        if self.disk is not None and self.folder.current_id() == self.build_id:
-            return
-        disk, info, build_id = self.folder.open_read_only()
-        memory = None
-        if info.triples <= self.memory_limit:
-            memory = ox.Store()
-            memory.bulk_extend(disk.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        self.disk, self.memory, self.build_id = disk, memory, build_id
+        if keeps_memory_copy(info.triples, memory_limit):
+            self.memory = _memory_copy(self.disk)
 
     def for_job(self, job: QueryJob) -> ox.Store:
-        self.refresh()
-        assert self.disk is not None
         if self.memory is not None and not job.names_graphs:
             return self.memory
         return self.disk
 
 
-def serve_jobs(connection: Connection, store_root: str, memory_limit: int) -> None:
+def _memory_copy(disk: ox.Store) -> ox.Store:
+    """The default graph in a memory store, loaded in batches.
+
+    bulk_extend holds what it is given until it builds the indexes, so one call with the whole
+    graph peaks far above the copy's size (665 MB for a copy of 405 MB at a million triples);
+    batches of COPY_BATCH quads, streamed without a list, peak at 449 MB, as fast.
+    """
+    memory = ox.Store()
+    quads = disk.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    while (first := next(quads, None)) is not None:
+        memory.bulk_extend(itertools.chain((first,), itertools.islice(quads, COPY_BATCH - 1)))
+    return memory
+
+
+def _open(connection: Connection, build_path: str, memory_limit: int) -> _Build | None:
+    """Load the build, then say so: the executor offers the process to queries only once ready."""
+    try:
+        build = _Build(Path(build_path), memory_limit)
+    except (OSError, ValueError, TypeError, KeyError) as error:  # missing, pruned or unreadable build
+        connection.send_bytes(_message("failed", f"cannot open {build_path}: {error}"))
+        return None
+    connection.send_bytes(_message("ready", build.memory is not None))
+    return build
+
+
+def serve_jobs(connection: Connection, build_path: str, memory_limit: int) -> None:
     """The process's main loop: one job in, a stream of chunks and one final message out."""
-    stores = _Stores(StoreFolder(Path(store_root)), memory_limit)
-    with contextlib.suppress(NoStore):  # no build yet: each query will say so
-        stores.refresh()  # load before saying ready, so that no first query waits for it
-    connection.send_bytes(_message("ready"))
+    build = _open(connection, build_path, memory_limit)
+    if build is None:
+        return
     while True:
         try:
             job = pickle.loads(connection.recv_bytes())
@@ -164,12 +180,10 @@ def serve_jobs(connection: Connection, store_root: str, memory_limit: int) -> No
             return
         out = _ChunkWriter(connection)
         try:
-            out.finish(run_job(stores.for_job(job), job, out))
+            out.finish(run_job(build.for_job(job), job, out))
         except SyntaxError as error:
             connection.send_bytes(_message("error", 400, f"syntax error: {error.msg or error}"))
         except _WrongForm as error:
             connection.send_bytes(_message("error", 400, f"a {error} query cannot be answered in {job.format}"))
-        except NoStore as error:
-            connection.send_bytes(_message("error", 503, str(error)))
         except (OSError, RuntimeError, ValueError, TypeError) as error:
             connection.send_bytes(_message("error", 500, f"the query failed: {error}"))

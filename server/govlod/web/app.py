@@ -36,7 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await runtime.executor.start()
+        # Not awaited: /health and the pages answer at once; queries wait for the processes meanwhile.
+        runtime.executor.launch()
         info = runtime.info
         url = f"http://{settings.host}:{settings.port}/"
         print(

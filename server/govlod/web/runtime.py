@@ -9,7 +9,8 @@ from govlod.namespaces import project_prefixes
 from govlod.settings import Settings
 from govlod.sparql.cache import AnswerCache
 from govlod.sparql.executor import QueryExecutor
-from govlod.store import BuildInfo, StoreFolder
+from govlod.sparql.memory import memory_copy_limit
+from govlod.store import BUILDS, BuildInfo, NoStore, StoreFolder
 
 
 @dataclass
@@ -26,9 +27,8 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
         folder = StoreFolder(settings.store_dir)
-        executor = QueryExecutor(
-            settings.store_dir, settings.query_processes, settings.query_timeout, settings.memory_copy_triples
-        )
+        limit = memory_copy_limit(settings.memory_copy_triples, settings.workers, settings.query_processes)
+        executor = QueryExecutor(settings.store_dir, settings.query_processes, settings.query_timeout, limit)
         return cls(
             settings=settings,
             folder=folder,
@@ -39,21 +39,36 @@ class Runtime:
 
     @property
     def build_id(self) -> str:
-        """The build being served; re-read when `govlod build` has switched to a new one."""
-        current = self.folder.current_id()
-        if current != self._build_id or self._info is None:
-            self._info = self.folder.info()
-            self._build_id = current
-        assert self._build_id is not None
-        return self._build_id
+        """The build being served: the one the query processes answer from.
+
+        After `govlod build`, that is the previous build until the new one is warm, so that cache
+        keys, ETags and versions name the build that actually answers. Before the query processes
+        are ready (or when they are not running), it is the build `current` names.
+        """
+        build = self.executor.follow() or self.folder.current_id()
+        if build is None:
+            raise self._no_store()
+        if build != self._build_id or self._info is None:
+            self._info = self._read_info(build)
+            self._build_id = build
+        return build
 
     @property
     def info(self) -> BuildInfo:
-        """The record of the build served; as fresh as the last read of `build_id`."""
-        if self._info is None:
-            _ = self.build_id
+        """The record of the build being served."""
+        _ = self.build_id
         assert self._info is not None
         return self._info
+
+    def _read_info(self, build: str) -> BuildInfo:
+        try:
+            text = (self.folder.root / BUILDS / build / "build.json").read_text(encoding="utf-8")
+        except FileNotFoundError as error:  # `current` names a build that is not there
+            raise self._no_store() from error
+        return BuildInfo.from_json(text)
+
+    def _no_store(self) -> NoStore:
+        return NoStore(f"no store built in {self.folder.root} yet: run 'govlod build'")
 
     def for_build(self, name: str) -> Any:
         """What `keep_for_build` kept under `name` for the build being served, or None."""
