@@ -212,7 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--query-processes", type=int, help="processes running queries, per worker (default 2)")
     serve.add_argument("--allow-service", action="store_true", help="allow SPARQL SERVICE (federated) queries")
     serve.add_argument(
-        "--memory-copy-triples", type=int, metavar="N", help="keep a memory copy of stores up to N triples (default 5M)"
+        "--memory-copy-triples",
+        type=int,
+        metavar="N",
+        help="memory copy of stores up to N triples per query process (default: 600k in all)",
     )
     serve.set_defaults(handler=command_serve)
 

@@ -17,11 +17,12 @@ import uvloop
 
 from govlod.build import build
 from govlod.settings import Settings
+from govlod.sparql import executor as executor_module
 from govlod.sparql.executor import QueryExecutor, QueryFailed, QueryTimeout
 from govlod.sparql.worker import QueryJob
 from govlod.store import StoreFolder
 from tests.helpers import PROJECT
-from tests.sparql.warming import GatedExecutor, first_build, has_marker, rebuild_with_marker
+from tests.sparql.warming import GatedExecutor, first_build, has_marker, rebuild_with_marker, retiring_process
 
 EVERYTHING = "SELECT * WHERE { ?s ?p ?o }"
 # A few seconds of work on the bundled data (five times every pair of triples), to be in flight.
@@ -264,3 +265,20 @@ def test_query_processes_copy_the_store_only_up_to_the_limit(
             await executor.close()
 
     assert _run("asyncio", scenario) == copies
+
+
+def test_a_process_that_outgrew_its_memory_is_replaced_between_queries(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(executor_module, "serve_jobs", retiring_process)  # spawn pickles it by name
+
+    async def scenario() -> list[bytes]:
+        executor = QueryExecutor(store, processes=1, timeout=30)
+        await executor.start()
+        try:
+            return [(await executor.collect(QueryJob(query="ASK {}", format="json", max_rows=1)))[0] for _ in range(3)]
+        finally:
+            await executor.close()
+
+    pids = _run("asyncio", scenario)
+    assert len(set(pids)) == 3  # every query answered, each by a fresh process

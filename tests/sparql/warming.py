@@ -4,6 +4,9 @@ whose data tells the new build from the old one."""
 from __future__ import annotations
 
 import asyncio
+import os
+import pickle
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +62,11 @@ class GatedExecutor(QueryExecutor):
             self.loaded.set()
             await self._gate.wait()
         return ready
+
+
+def retiring_process(connection: Connection, build_path: str, memory_limit: int, resident_limit: int) -> None:
+    """A stand-in query process that answers with its pid and, every time, asks to be replaced."""
+    connection.send_bytes(pickle.dumps(("ready", False)))
+    while pickle.loads(connection.recv_bytes()) is not None:
+        summary = {"form": "SELECT", "rows": 1, "truncated": False, "retire": True}
+        connection.send_bytes(pickle.dumps(("done", summary, str(os.getpid()).encode())))

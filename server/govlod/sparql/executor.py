@@ -65,9 +65,12 @@ class Outcome:
 
 
 class QueryExecutor:
-    def __init__(self, store_root: Path, processes: int, timeout: float, memory_limit: int = 0):
+    def __init__(
+        self, store_root: Path, processes: int, timeout: float, memory_limit: int = 0, resident_limit: int = 0
+    ):
         self._folder = StoreFolder(store_root)
         self.memory_limit = memory_limit  # most triples of a build its processes copy into memory
+        self.resident_limit = resident_limit  # bytes past which a process is replaced between queries
         self._size = processes
         self.timeout = timeout
         # spawn, not fork: the parent runs an event loop and threads a fork would copy half-way.
@@ -127,6 +130,7 @@ class QueryExecutor:
             self.follow()
 
     async def _warm(self, build: str) -> None:
+        """Load `build` in new processes while the old ones answer, then switch to them."""
         try:
             spawned = (self._spawn(build) for _ in range(self._size))
             ready = await self._load([worker for worker in spawned if worker is not None])
@@ -162,9 +166,8 @@ class QueryExecutor:
         except OSError as error:
             print(f"govlod: cannot start a query process: {error}", file=sys.stderr)
             return None
-        process = self._context.Process(
-            target=serve_jobs, args=(child, path, self.memory_limit), daemon=True, name="govlod-query"
-        )
+        arguments = (child, path, self.memory_limit, self.resident_limit)
+        process = self._context.Process(target=serve_jobs, args=arguments, daemon=True, name="govlod-query")
         try:
             process.start()
         except OSError as error:
@@ -276,6 +279,7 @@ class QueryExecutor:
                 if message[0] != "done":
                     raise QueryFailed(message[1], message[2])
                 summary = message[1]
+                reusable = not summary.get("retire", False)  # outgrown: a fresh process replaces it
                 if message[2]:
                     yield message[2]
                 outcome.form = summary["form"]

@@ -18,17 +18,21 @@ caches add up to 64 MB per worker under load.
 
 from __future__ import annotations
 
+import ctypes
+import os
+
+MB = 1024 * 1024
 # Resident bytes per triple of a copy of the size the default leads to with two workers of two
 # processes (80 MB at 150k triples); larger copies cost a little less per triple.
 MEMORY_COPY_BYTES_PER_TRIPLE = 560
 
 # The server without copies: master, two workers and four query processes, idle.
-SERVER_RESIDENT_BYTES = 410 * 1024 * 1024
+SERVER_RESIDENT_BYTES = 410 * MB
 
 # Triples held in memory copies by all the query processes of one server together when no limit
-# is configured. Two workers of two processes each copy stores of up to 150k triples: about
-# 730 MB idle and 860 MB under load, and 1.4 GB at the peak of a rebuild (the new build's copies
-# load beside the old ones until the switch). One worker of two processes copies up to 300k.
+# is configured. Two workers of two processes each copy stores of up to 150k triples; measured on
+# a store of 148,549: 632 MB idle, 764 MB under load, 1.18 GB at the peak of a rebuild (the new
+# build's copies load beside the old ones until the switch). One worker of two copies up to 300k.
 # The dataset itself, a few thousand triples per publisher, is always copied.
 TRIPLE_COPIES_BUDGET = 600_000
 
@@ -47,3 +51,39 @@ def memory_copy_limit(configured: int | None, workers: int, processes: int) -> i
 def keeps_memory_copy(triples: int, limit: int) -> bool:
     """Whether a query process copies the default graph of a build of `triples` into memory."""
     return limit > 0 and triples <= limit
+
+
+# What the query processes of one server may keep resident together between queries: 1.5 GB less
+# the rest of a server of two workers with full answer caches (about 360 MB). Over a store of 10M
+# triples read from RocksDB, a query process holds 47 MB once open and 200 to 320 MB after heavy
+# queries (RocksDB's block caches, 160 MB at most, and index blocks, plus what the allocator keeps).
+# Between queries a process past its share is replaced; during them nothing bounds it: four heavy
+# queries at once peaked at 1.44 GB for the whole server.
+QUERY_PROCESSES_RESIDENT_BUDGET = 1100 * MB
+
+# A process is never replaced for what its build holds (its copy), only for this much more.
+RETAINED_HEADROOM = 64 * MB
+
+
+def resident_limit(workers: int, processes: int) -> int:
+    """Resident bytes past which a query process, between queries, gives way to a fresh one."""
+    return QUERY_PROCESSES_RESIDENT_BUDGET // (max(workers, 1) * max(processes, 1))
+
+
+def resident_bytes() -> int:
+    """This process's resident memory, in bytes (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def give_back_freed_memory() -> None:
+    """Return the heap pages freed by past queries to the system: glibc keeps them otherwise."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+_LIBC = ctypes.CDLL(None)  # the C library the process already uses (glibc on Linux)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from govlod.media import BY_NAME
-from govlod.sparql.memory import keeps_memory_copy
+from govlod.sparql.memory import RETAINED_HEADROOM, give_back_freed_memory, keeps_memory_copy, resident_bytes
 from govlod.sparql.results import SELECT_WRITERS
 from govlod.store import BuildInfo
 
@@ -119,7 +119,7 @@ class _WrongForm(Exception):
     """The query's form does not match the negotiated format (the parent guessed the form)."""
 
 
-class _Build:
+class LoadedBuild:
     """One build, on disk and, when the policy allows it, its default graph copied in memory.
 
     A process serves one build for its whole life: the executor warms processes for a new build
@@ -128,12 +128,23 @@ class _Build:
     graphs use the disk store, which holds them.
     """
 
-    def __init__(self, path: Path, memory_limit: int):
+    def __init__(self, path: Path, memory_limit: int, resident_limit: int = 0):
         info = BuildInfo.from_json((path / "build.json").read_text(encoding="utf-8"))
         self.disk = ox.Store.read_only(str(path / STORE_SUBFOLDER))
         self.memory: ox.Store | None = None
         if keeps_memory_copy(info.triples, memory_limit):
             self.memory = _memory_copy(self.disk)
+        # Only what queries leave behind counts against the limit, never the build itself.
+        self.resident_limit = max(resident_limit, resident_bytes() + RETAINED_HEADROOM) if resident_limit else 0
+
+    def outgrown(self) -> bool:
+        """Whether past queries left the process holding more than its share, after giving back
+        what it can: RocksDB's caches and the allocator keep what queries used, and a fresh process
+        holds only the build."""
+        if not self.resident_limit or resident_bytes() <= self.resident_limit:
+            return False
+        give_back_freed_memory()
+        return resident_bytes() > self.resident_limit
 
     def for_job(self, job: QueryJob) -> ox.Store:
         if self.memory is not None and not job.names_graphs:
@@ -155,10 +166,10 @@ def _memory_copy(disk: ox.Store) -> ox.Store:
     return memory
 
 
-def _open(connection: Connection, build_path: str, memory_limit: int) -> _Build | None:
+def _open(connection: Connection, build_path: str, memory_limit: int, resident_limit: int) -> LoadedBuild | None:
     """Load the build, then say so: the executor offers the process to queries only once ready."""
     try:
-        build = _Build(Path(build_path), memory_limit)
+        build = LoadedBuild(Path(build_path), memory_limit, resident_limit)
     except (OSError, ValueError, TypeError, KeyError) as error:  # missing, pruned or unreadable build
         connection.send_bytes(_message("failed", f"cannot open {build_path}: {error}"))
         return None
@@ -166,9 +177,13 @@ def _open(connection: Connection, build_path: str, memory_limit: int) -> _Build 
     return build
 
 
-def serve_jobs(connection: Connection, build_path: str, memory_limit: int) -> None:
-    """The process's main loop: one job in, a stream of chunks and one final message out."""
-    build = _open(connection, build_path, memory_limit)
+def serve_jobs(connection: Connection, build_path: str, memory_limit: int, resident_limit: int = 0) -> None:
+    """The process's main loop: one job in, a stream of chunks and one final message out.
+
+    The final message says whether the process should be replaced (`retire`): it has outgrown its
+    `resident_limit` (0: no limit).
+    """
+    build = _open(connection, build_path, memory_limit, resident_limit)
     if build is None:
         return
     while True:
@@ -180,7 +195,9 @@ def serve_jobs(connection: Connection, build_path: str, memory_limit: int) -> No
             return
         out = _ChunkWriter(connection)
         try:
-            out.finish(run_job(build.for_job(job), job, out))
+            summary = run_job(build.for_job(job), job, out)
+            summary["retire"] = build.outgrown()
+            out.finish(summary)
         except SyntaxError as error:
             connection.send_bytes(_message("error", 400, f"syntax error: {error.msg or error}"))
         except _WrongForm as error:

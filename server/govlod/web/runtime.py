@@ -9,7 +9,7 @@ from govlod.namespaces import project_prefixes
 from govlod.settings import Settings
 from govlod.sparql.cache import AnswerCache
 from govlod.sparql.executor import QueryExecutor
-from govlod.sparql.memory import memory_copy_limit
+from govlod.sparql.memory import memory_copy_limit, resident_limit
 from govlod.store import BUILDS, BuildInfo, NoStore, StoreFolder
 
 
@@ -27,8 +27,14 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
         folder = StoreFolder(settings.store_dir)
-        limit = memory_copy_limit(settings.memory_copy_triples, settings.workers, settings.query_processes)
-        executor = QueryExecutor(settings.store_dir, settings.query_processes, settings.query_timeout, limit)
+        workers, processes = settings.workers, settings.query_processes
+        executor = QueryExecutor(
+            settings.store_dir,
+            processes,
+            settings.query_timeout,
+            memory_limit=memory_copy_limit(settings.memory_copy_triples, workers, processes),
+            resident_limit=resident_limit(workers, processes),
+        )
         return cls(
             settings=settings,
             folder=folder,
