@@ -23,6 +23,7 @@ from govlod.shacl import engine, reference
 from govlod.shacl.engine import Result
 from govlod.shacl.shapes import ShapesGraph, Term
 from govlod.sources import SourceFile, discover, parse
+from govlod.terms import triples_to_graph
 
 __all__ = ["ShapesError", "SourceErrors", "ValidationReport", "format_report", "load_shapes", "validate_sources"]
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -74,7 +75,7 @@ class Shapes:
 
     @cached_property
     def rdflib(self) -> rdflib.Graph:
-        return reference.to_rdflib(self.triples)
+        return triples_to_graph(self.triples)
 
     @cached_property
     def templates(self) -> list[tuple[str, str]]:
@@ -142,7 +143,7 @@ def _count(store: ox.Store) -> int:
 def _with_reference_results(
     store: ox.Store, shapes: Shapes, outcome: engine.Outcome, results: list[Result]
 ) -> list[Result]:
-    data = reference.to_rdflib(
+    data = triples_to_graph(
         ox.Triple(q.subject, q.predicate, q.object)
         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     )

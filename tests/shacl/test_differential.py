@@ -17,6 +17,7 @@ from bench.generate import generate
 from govlod.loading import load_sources
 from govlod.shacl import engine, reference
 from govlod.sources import SourceFile, discover
+from govlod.terms import triples_to_graph
 from govlod.validation import Shapes
 
 CASES = Path(__file__).parents[1] / "validation_cases"
@@ -26,7 +27,7 @@ Key = tuple[str, str, str, str]
 def _both(files: Sequence[SourceFile], shapes: Shapes) -> tuple[set[Key], set[Key]]:
     store = ox.Store()
     load_sources(store, files, named_graphs=False)
-    data = reference.to_rdflib(ox.Triple(q.subject, q.predicate, q.object) for q in store)
+    data = triples_to_graph(ox.Triple(q.subject, q.predicate, q.object) for q in store)
     outcome = engine.run(store, shapes.graph)
     assert outcome.delegated == {}, "every bundled shape compiles"
     fast = {r.key() for r in outcome.results if not r.detail}

@@ -49,7 +49,6 @@ class Outcome:
     results: list[Result] = field(default_factory=list)
     # Shapes checked by the reference engine instead, each with the reason.
     delegated: dict[str, str] = field(default_factory=dict)
-    seconds_per_shape: dict[str, float] = field(default_factory=dict)
 
 
 def subclasses_in(store: ox.Store) -> Callable[[ox.NamedNode], list[ox.NamedNode]]:
@@ -188,7 +187,6 @@ def run(store: ox.Store, shapes: ShapesGraph, say: Callable[[str], None] = lambd
                 continue
             outcome.results.extend(found)
             seconds = time.perf_counter() - started
-            outcome.seconds_per_shape[shape.name()] = seconds
             say(f"  {_short(shape)}: {len(found)} results in {seconds:.2f} s")
     finally:
         if store.contains_named_graph(MARKS):

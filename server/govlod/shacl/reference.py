@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pyoxigraph as ox
 import pyshacl
 import rdflib
@@ -11,43 +9,12 @@ import rdflib.collection
 from rdflib.namespace import SH
 
 from govlod.shacl.engine import Result
-from govlod.shacl.shapes import Path, Term
+from govlod.shacl.shapes import Path
+from govlod.terms import to_oxigraph
 
 
 class ReferenceEngineError(Exception):
     """pySHACL stopped; never shown to a user as a traceback."""
-
-
-def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for triple in triples:
-        graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-    return graph
-
-
-def _to_rdflib(term: object) -> rdflib.term.Node:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"no rdflib term for {term!r}")
-
-
-def _to_oxigraph(node: rdflib.term.Node) -> Term:
-    if isinstance(node, rdflib.URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, rdflib.BNode):
-        return ox.BlankNode(str(node))
-    if isinstance(node, rdflib.Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        datatype = node.datatype or rdflib.XSD.string
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)))
-    raise TypeError(f"no Oxigraph term for {node!r}")
 
 
 def _path(report: rdflib.Graph, node: rdflib.term.Node | None) -> Path | None:
@@ -98,9 +65,9 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph, use_shapes: list[str] | N
         )
         results.append(
             Result(
-                focus=_to_oxigraph(focus) if focus is not None else ox.BlankNode("unknown"),
+                focus=to_oxigraph(focus) if focus is not None else ox.BlankNode("unknown"),
                 path=_path(report, report.value(result, SH.resultPath)),
-                value=_to_oxigraph(value) if value is not None else None,
+                value=to_oxigraph(value) if value is not None else None,
                 component=_local(report.value(result, SH.sourceConstraintComponent)),
                 severity=_local(report.value(result, SH.resultSeverity)) or "Violation",
                 shape=str(report.value(result, SH.sourceShape)),
