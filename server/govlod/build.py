@@ -9,7 +9,6 @@ second thread while the on-disk store loads: the two steps share the machine's c
 from __future__ import annotations
 
 import hashlib
-import itertools
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +22,7 @@ import pyoxigraph as ox
 import govlod
 from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
-from govlod.loading import graph_name, load_sources, rebase_term
+from govlod.loading import bulk_write, graph_name, load_sources, rebase_term
 from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, VOCABULARY, project_prefixes, rebase
 from govlod.progress import Progress
 from govlod.provenance import activity_triples, graph_provenance
@@ -32,8 +31,6 @@ from govlod.sources import SourceFile
 from govlod.store import BuildInfo, StoreFolder
 from govlod.validation import ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import statistics
-
-_CHUNK = 200_000  # quads per bulk write of derived triples
 
 
 class DataDoesNotConform(Exception):
@@ -64,14 +61,6 @@ def _count(store: ox.Store, query: str) -> list[tuple[str, int]]:
     assert isinstance(solutions, ox.QuerySolutions)
     variables = {v.value for v in solutions.variables}
     return [(s["g"].value if "g" in variables else "", int(s["n"].value)) for s in solutions]
-
-
-def _in_chunks(store: ox.Store, quads: Iterator[ox.Quad]) -> int:
-    written = 0
-    while chunk := list(itertools.islice(quads, _CHUNK)):
-        store.bulk_extend(chunk)
-        written += len(chunk)
-    return written
 
 
 def _org_view(store: ox.Store, sources: Sequence[SourceFile], base_iri: str) -> OrgView:
@@ -169,8 +158,8 @@ def build(
                 timings["load"] = time.perf_counter() - started
             finishing = time.perf_counter()
             view = _org_view(store, sources, settings.base_iri)
-            implied = _in_chunks(store, _implied_quads(store, view))
-            _in_chunks(store, _provenance_quads(store, sources, settings.base_iri, build_id, built_at, version))
+            implied = bulk_write(store, _implied_quads(store, view))
+            bulk_write(store, _provenance_quads(store, sources, settings.base_iri, build_id, built_at, version))
             timings["entail"] = time.perf_counter() - finishing
             say(f"added {implied:,} ORG triples and the provenance of {len(sources)} graphs")
             counting = time.perf_counter()

@@ -17,7 +17,7 @@ from govlod.namespaces import CANONICAL_BASE, rebase
 from govlod.sources import SourceError, SourceFile, parse
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-_CHUNK = 200_000  # quads per bulk write when rewriting: bounds memory at any file size
+BULK_BATCH = 200_000  # quads per bulk write: bulk_extend holds what it is given until it indexes it
 
 
 class SourceErrors(Exception):
@@ -26,6 +26,19 @@ class SourceErrors(Exception):
     def __init__(self, errors: list[SourceError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+def bulk_write(store: ox.Store, quads: Iterable[ox.Quad], batch: int = BULK_BATCH) -> int:
+    """Write quads with Oxigraph's bulk loader in batches, so memory stays bounded at any size.
+
+    Returns how many quads were written.
+    """
+    pending = iter(quads)
+    written = 0
+    while chunk := list(itertools.islice(pending, batch)):
+        store.bulk_extend(chunk)
+        written += len(chunk)
+    return written
 
 
 def graph_name(source: SourceFile, base_iri: str) -> ox.NamedNode:
@@ -80,9 +93,7 @@ def load_sources(
                 for graph in graphs:
                     store.bulk_load(path=str(source.path), format=source.format, to_graph=graph)
             else:
-                quads = _rebased_quads(source, graphs, base_iri)
-                while chunk := list(itertools.islice(quads, _CHUNK)):
-                    store.bulk_extend(chunk)
+                bulk_write(store, _rebased_quads(source, graphs, base_iri))
         except SyntaxError as error:
             errors.append(_source_error(source, error))
         except OSError as error:
