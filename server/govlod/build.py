@@ -28,7 +28,7 @@ from govlod.progress import Progress
 from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
 from govlod.sources import SourceFile
-from govlod.store import BuildInfo, StoreFolder
+from govlod.store import BuildInfo, StoreFolder, engine_path
 from govlod.validation import ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import statistics
 
@@ -137,7 +137,7 @@ def build(
         built_at = stamp.isoformat(timespec="seconds")
         partial = folder.new_build_folder(build_id)
         try:
-            store = ox.Store(str(partial / "oxigraph"))
+            store = ox.Store(str(engine_path(partial)))
             if shapes is not None:
                 memory = ox.Store()
                 _load(memory, sources, CANONICAL_BASE, say, "parsing", named=False)

@@ -28,6 +28,8 @@ import pyoxigraph as ox
 BUILDS = "builds"
 CURRENT = "current"
 KEEP_BUILDS = 3  # the current build and two older ones a slow reader may still have open
+RECORD = "build.json"  # inside a build folder
+ENGINE = "oxigraph"  # the Oxigraph store inside a build folder
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,16 @@ class NoStore(Exception):
     """The store folder has no complete build yet."""
 
 
+def read_record(build: Path) -> BuildInfo:
+    """What a build folder's record says about it."""
+    return BuildInfo.from_json((build / RECORD).read_text(encoding="utf-8"))
+
+
+def engine_path(build: Path) -> Path:
+    """The Oxigraph store of a build folder."""
+    return build / ENGINE
+
+
 class BuildInProgress(Exception):
     """Another process is building into the same store folder."""
 
@@ -72,9 +84,15 @@ class StoreFolder:
     def current_build(self) -> Path:
         """The folder of the build `current` points to."""
         target = self.current_link
-        if not target.is_symlink() or not (target / "build.json").is_file():
-            raise NoStore(f"no store built in {self.root} yet: run 'govlod build'")
-        return self.root / BUILDS / os.readlink(target).rsplit("/", 1)[-1]
+        if not target.is_symlink() or not (target / RECORD).is_file():
+            raise self.no_store()
+        return self.build_path(os.readlink(target).rsplit("/", 1)[-1])
+
+    def build_path(self, build_id: str) -> Path:
+        return self.root / BUILDS / build_id
+
+    def no_store(self) -> NoStore:
+        return NoStore(f"no store built in {self.root} yet: run 'govlod build'")
 
     def current_id(self) -> str | None:
         """The id of the current build, cheap enough to check on every request."""
@@ -84,12 +102,18 @@ class StoreFolder:
             return None
 
     def info(self) -> BuildInfo:
-        return BuildInfo.from_json((self.current_build() / "build.json").read_text(encoding="utf-8"))
+        return read_record(self.current_build())
+
+    def info_of(self, build_id: str) -> BuildInfo:
+        """The record of one build; NoStore when it is not there."""
+        try:
+            return read_record(self.build_path(build_id))
+        except FileNotFoundError as error:  # `current` names a build that is not there
+            raise self.no_store() from error
 
     def open_read_only(self) -> tuple[ox.Store, BuildInfo, str]:
         build = self.current_build()
-        info = BuildInfo.from_json((build / "build.json").read_text(encoding="utf-8"))
-        return ox.Store.read_only(str(build / "oxigraph")), info, build.name
+        return ox.Store.read_only(str(engine_path(build))), read_record(build), build.name
 
     @contextlib.contextmanager
     def build_lock(self) -> Iterator[None]:
@@ -114,7 +138,7 @@ class StoreFolder:
 
     def publish(self, partial: Path, info: BuildInfo) -> Path:
         """Complete a build: write its record, give it its final name, point `current` at it."""
-        (partial / "build.json").write_text(info.to_json(), encoding="utf-8")
+        (partial / RECORD).write_text(info.to_json(), encoding="utf-8")
         final = partial.with_name(partial.name.removesuffix(".partial"))
         if final.exists():
             shutil.rmtree(final)

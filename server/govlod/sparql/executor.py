@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from govlod.sparql.worker import QueryJob, serve_jobs
-from govlod.store import BUILDS, StoreFolder
+from govlod.store import StoreFolder
 
 READY_TIMEOUT = 600.0  # seconds a new process may take to load a large store into memory
 WATCH_SECONDS = 1.0  # how often the pool looks for a new build when no query comes to make it look
@@ -160,7 +160,7 @@ class QueryExecutor:
 
     def _spawn(self, build: str) -> _Worker | None:
         """A new process that loads `build`; None when the system refuses one (said on stderr)."""
-        path = str(self._folder.root / BUILDS / build)
+        path = str(self._folder.build_path(build))
         try:
             parent, child = self._context.Pipe()
         except OSError as error:
@@ -306,7 +306,7 @@ class QueryExecutor:
     def _unavailable(self) -> str:
         current = self._folder.current_id()
         if current is None:
-            return f"no store built in {self._folder.root} yet: run 'govlod build'"
+            return str(self._folder.no_store())
         if not self._launched:
             return "the query processes are not running"
         return f"no query process could load build {current}"

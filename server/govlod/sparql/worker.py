@@ -19,9 +19,7 @@ from govlod.loading import bulk_write
 from govlod.media import BY_NAME
 from govlod.sparql.memory import RETAINED_HEADROOM, give_back_freed_memory, keeps_memory_copy, resident_bytes
 from govlod.sparql.results import SELECT_WRITERS
-from govlod.store import BuildInfo
-
-STORE_SUBFOLDER = "oxigraph"  # builds/<id>/oxigraph, as govlod.store lays a build out
+from govlod.store import engine_path, read_record
 
 CHUNK_BYTES = 64 * 1024
 COPY_BATCH = 100_000  # quads per bulk_extend when copying a build into memory
@@ -130,8 +128,8 @@ class LoadedBuild:
     """
 
     def __init__(self, path: Path, memory_limit: int, resident_limit: int = 0):
-        info = BuildInfo.from_json((path / "build.json").read_text(encoding="utf-8"))
-        self.disk = ox.Store.read_only(str(path / STORE_SUBFOLDER))
+        info = read_record(path)
+        self.disk = ox.Store.read_only(str(engine_path(path)))
         self.memory: ox.Store | None = None
         if keeps_memory_copy(info.triples, memory_limit):
             self.memory = _memory_copy(self.disk)

@@ -10,7 +10,7 @@ from govlod.settings import Settings
 from govlod.sparql.cache import AnswerCache
 from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.memory import memory_copy_limit, resident_limit
-from govlod.store import BUILDS, BuildInfo, NoStore, StoreFolder
+from govlod.store import BuildInfo, StoreFolder
 
 
 @dataclass
@@ -53,9 +53,9 @@ class Runtime:
         """
         build = self.executor.follow() or self.folder.current_id()
         if build is None:
-            raise self._no_store()
+            raise self.folder.no_store()
         if build != self._build_id or self._info is None:
-            self._info = self._read_info(build)
+            self._info = self.folder.info_of(build)
             self._build_id = build
         return build
 
@@ -65,16 +65,6 @@ class Runtime:
         _ = self.build_id
         assert self._info is not None
         return self._info
-
-    def _read_info(self, build: str) -> BuildInfo:
-        try:
-            text = (self.folder.root / BUILDS / build / "build.json").read_text(encoding="utf-8")
-        except FileNotFoundError as error:  # `current` names a build that is not there
-            raise self._no_store() from error
-        return BuildInfo.from_json(text)
-
-    def _no_store(self) -> NoStore:
-        return NoStore(f"no store built in {self.folder.root} yet: run 'govlod build'")
 
     def for_build(self, name: str) -> Any:
         """What `keep_for_build` kept under `name` for the build being served, or None."""
