@@ -13,20 +13,12 @@ from typing import Any
 import uvicorn
 from pydantic import ValidationError
 
-from govlod.build import DataDoesNotConform, build
-from govlod.importing.command import import_sheets
 from govlod.settings import Settings
 from govlod.sources import SourceError
 from govlod.store import BuildInProgress, NoStore, StoreFolder
-from govlod.validation import (
-    ShapesError,
-    SourceErrors,
-    dataset_sources,
-    format_report,
-    load_shapes,
-    report_as_json,
-    validate_sources,
-)
+
+# The build, the importer and the validation machinery (pyshacl) are imported inside the commands
+# that use them: `govlod serve` on a store already built never loads them.
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -38,6 +30,16 @@ def _settings(overrides: dict[str, Any]) -> Settings:
 
 
 def command_validate(args: argparse.Namespace) -> int:
+    from govlod.validation import (
+        ShapesError,
+        SourceErrors,
+        dataset_sources,
+        format_report,
+        load_shapes,
+        report_as_json,
+        validate_sources,
+    )
+
     settings = _settings({"data": args.paths or None})
     started = time.perf_counter()
     say = (lambda _: None) if args.format == "json" else print
@@ -69,6 +71,9 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def _run_build(settings: Settings, check: bool) -> int:
+    from govlod.build import DataDoesNotConform, build
+    from govlod.validation import SourceErrors, format_report
+
     try:
         build(settings, check=check, say=print)
     except (SourceErrors, SourceError) as error:
@@ -143,6 +148,8 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_import(args: argparse.Namespace) -> int:
+    from govlod.importing.command import import_sheets
+
     settings = _settings({})
     out = args.out or settings.home / "data" / args.publisher
     result = import_sheets(args.paths, args.publisher, out, settings.ontology_dir)

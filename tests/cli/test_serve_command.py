@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 
-from tests.helpers import RunningServer
+from tests.helpers import PROJECT, RunningServer
 
 
 def test_several_workers_each_answer_with_the_same_settings(tmp_path: Path) -> None:
@@ -20,3 +22,13 @@ def test_several_workers_each_answer_with_the_same_settings(tmp_path: Path) -> N
         assert server.log.read_text().count("govlod: serving") == 2
     finally:
         server.stop()
+
+
+def test_the_command_module_does_not_import_the_validation_machinery() -> None:
+    # `govlod serve` runs from govlod.cli: pyshacl (and rdflib) load only for validate, build and import.
+    probe = "import govlod.cli, sys; print('pyshacl' in sys.modules, 'govlod.validation' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]

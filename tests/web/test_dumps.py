@@ -3,15 +3,21 @@ triples the SPARQL endpoint answers."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
+from govlod.web.app import create_app
+from govlod.web.runtime import Runtime
 from tests.helpers import RunningServer
 from tests.seed import BUNDLED_GRAPHS
+from tests.sparql.warming import GatedExecutor, first_build, rebuild_with_marker
 
 EVERYTHING = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -95,3 +101,41 @@ def test_unknown_dump_is_404(server: RunningServer) -> None:
 def test_dumps_page_for_people(server: RunningServer) -> None:
     page = httpx.get(server.url + "dumps/", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "SHA-256" in page.text and ".nq.gz" in page.text
+
+
+def test_dumps_are_those_of_the_build_served_while_a_newer_one_warms(tmp_path: Path) -> None:
+    # After `govlod build` the newest build on disk is not served until it is warm: until then
+    # /dumps/ and /health must name and serve the build that answers the queries.
+    settings = first_build(tmp_path / "store")
+    app = create_app(settings)
+    runtime: Runtime = app.state.runtime
+    executor = runtime.executor = GatedExecutor(settings.store_dir, processes=1, timeout=60)  # holds the switch
+    served = runtime.folder.current_id()
+
+    async def scenario() -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:
+        await executor.start()
+        try:
+            await asyncio.to_thread(rebuild_with_marker, settings, tmp_path)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://govlod.test") as client:
+                await client.get("/health")  # a request notices the rebuild and starts warming it
+                await executor.loaded.wait()  # the new build is loaded; its switch is held
+                listing: list[dict[str, Any]] = (await client.get("/dumps/")).json()["dumps"]
+                files = {}
+                for dump in listing:
+                    response = await client.get(f"/dumps/{dump['name']}")
+                    assert response.status_code == 200
+                    files[dump["name"]] = hashlib.sha256(response.content).hexdigest()
+                health: dict[str, Any] = (await client.get("/health")).json()
+            return listing, files, health
+        finally:
+            await executor.close()
+
+    listing, files, health = asyncio.run(scenario())
+    newest = runtime.folder.current_id()
+    assert served is not None and newest is not None and newest != served
+    expected = {d["name"]: d["sha256"] for d in runtime.folder.info_of(served).dumps}
+    assert {d["name"]: d["sha256"] for d in listing} == files == expected
+    assert not set(files) & {d["name"] for d in runtime.folder.info_of(newest).dumps}  # not the newest build's
+    assert health["build"] == served
+    assert health["version"] == runtime.folder.info_of(served).version

@@ -334,13 +334,6 @@ def test_query_page_shows_syntax_errors_to_people(server: RunningServer) -> None
     assert "SELEC nonsense" in page.text  # the query stays in the editor
 
 
-def test_health_reports_triples_and_store(server: RunningServer) -> None:
-    health = httpx.get(server.url + "health").json()
-    assert health["status"] == "ok"
-    assert health["triples"] > 1600
-    assert health["store"].startswith(str(server.store))
-
-
 def test_json_results_keep_datatypes_and_languages(server: RunningServer) -> None:
     query = """SELECT ?order ?text WHERE { ?o <https://w3id.org/govlod/ontology#order> ?order ;
                <https://w3id.org/govlod/ontology#fullText> ?text } LIMIT 1"""

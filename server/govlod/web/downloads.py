@@ -24,13 +24,14 @@ async def index(request: Request) -> Response:
 async def dump_file(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     name = request.path_params["name"]
+    build = runtime.build_id  # the build being served, not the newest on disk: they differ while it warms
     # Only the files the build lists: no path from the request ever reaches the file system.
     listed = {d["name"]: d for d in runtime.info.dumps}
     dump = listed.get(name)
     if dump is None:
         return PlainTextResponse(f"404: no dump named {name}; see /dumps/\n", status_code=404)
     media_type = GZIP if dump["compressed"] else BY_NAME[dump["format"]].content_type
-    path = runtime.folder.current_build() / "dumps" / name
+    path = runtime.folder.build_path(build) / "dumps" / name
     headers = {
         "ETag": f'"{dump["sha256"]}"',
         "Cache-Control": "public, max-age=86400",
