@@ -38,7 +38,7 @@ def test_build_loads_each_file_into_its_graph_and_the_union_as_default(tmp_path:
         folder, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     )
     assert info.triples == in_graphs == _count(folder, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert set(result.timings) == {"parse", "validate", "load", "entail", "statistics", "dumps", "total"}
+    assert set(result.timings) == {"parse", "validate", "load", "statistics", "dumps", "total"}
 
 
 def test_rebuild_switches_current_and_keeps_the_previous_build_readable(tmp_path: Path) -> None:
@@ -69,16 +69,16 @@ def test_interrupted_build_leaves_the_store_untouched_and_is_cleaned_up(
     settings = _settings(tmp_path)
     good = build(settings)
 
-    real = build_module.load_sources
+    real = build_module.stage
 
-    def failing_load(store: ox.Store, sources: list[SourceFile], *args: object, **kwargs: object) -> None:
-        real(store, sources[:2], *args, **kwargs)  # type: ignore[arg-type]
-        raise KeyboardInterrupt  # as if the operator pressed Ctrl-C half-way through loading
+    def failing_stage(sources: list[SourceFile], *args: object, **kwargs: object) -> None:
+        real(sources[:2], *args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt  # as if the operator pressed Ctrl-C half-way through parsing
 
-    monkeypatch.setattr(build_module, "load_sources", failing_load)
+    monkeypatch.setattr(build_module, "stage", failing_stage)
     with pytest.raises(KeyboardInterrupt):
         build(settings, check=False)
-    monkeypatch.setattr(build_module, "load_sources", real)
+    monkeypatch.setattr(build_module, "stage", real)
     folder = StoreFolder(settings.store_dir)
     assert folder.current_build() == good.path
     assert not list((settings.store_dir / "builds").glob("*.partial")), "the half-loaded build is removed"

@@ -22,14 +22,15 @@ import pyoxigraph as ox
 import govlod
 from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
-from govlod.loading import bulk_write, graph_name, load_sources, rebase_term
+from govlod.loading import bulk_load_as_one, rebase_term
 from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, VOCABULARY, project_prefixes, rebase
 from govlod.progress import Progress
 from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
 from govlod.sources import SourceFile
+from govlod.staging import Completion, StagedFiles, Staging, stage
 from govlod.store import BuildInfo, StoreFolder, engine_path
-from govlod.validation import ValidationReport, dataset_sources, load_shapes, validate_store
+from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import statistics
 
 
@@ -56,44 +57,42 @@ def dataset_version(sources: Sequence[SourceFile], base_iri: str) -> str:
     return digest.hexdigest()
 
 
-def _count(store: ox.Store, query: str) -> list[tuple[str, int]]:
-    solutions = store.query(query)
-    assert isinstance(solutions, ox.QuerySolutions)
-    variables = {v.value for v in solutions.variables}
-    return [(s["g"].value if "g" in variables else "", int(s["n"].value)) for s in solutions]
-
-
-def _org_view(store: ox.Store, sources: Sequence[SourceFile], base_iri: str) -> OrgView:
-    ontology = [graph_name(s, base_iri) for s in sources if s.graph.startswith(GRAPH_SPACE + "ontology/")]
-    return OrgView(
-        ox.Triple(q.subject, q.predicate, q.object)
-        for graph in ontology
-        for q in store.quads_for_pattern(None, None, None, graph)
+def _org_view(sources: Sequence[SourceFile], base_iri: str) -> OrgView:
+    """The ORG hierarchy of the ontology's files (a few hundred triples, parsed on their own)."""
+    ontology = [s for s in sources if s.graph.startswith(GRAPH_SPACE + "ontology/")]
+    triples = (
+        ox.Triple(q.subject, q.predicate, q.object) for s in ontology for q in ox.parse(path=s.path, format=s.format)
     )
+    if base_iri == CANONICAL_BASE:
+        return OrgView(triples)
+    return OrgView(t for t in (rebase_term(t, base_iri) for t in triples) if isinstance(t, ox.Triple))
 
 
 def _implied_quads(store: ox.Store, view: OrgView) -> Iterator[ox.Quad]:
     """The ORG triples implied by the store's triples, each in the graph of the triple implying it."""
     for predicate, parents in view.property_ancestors.items():
-        for quad in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None, None)):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
             for parent in parents:
                 yield ox.Quad(quad.subject, parent, quad.object, quad.graph_name)
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     for cls, parents in view.class_ancestors.items():
-        for quad in list(store.quads_for_pattern(None, rdf_type, ox.NamedNode(cls), None)):
+        for quad in store.quads_for_pattern(None, rdf_type, ox.NamedNode(cls), None):
             for parent in parents:
                 yield ox.Quad(quad.subject, rdf_type, parent, quad.graph_name)
 
 
 def _provenance_quads(
-    store: ox.Store, sources: Sequence[SourceFile], base_iri: str, build_id: str, built_at: str, version: str
+    store: ox.Store,
+    loaded: Sequence[tuple[SourceFile, ox.NamedNode]],
+    base_iri: str,
+    activity: Sequence[ox.Triple],
+    build_id: str,
+    built_at: str,
 ) -> Iterator[ox.Quad]:
-    """What each graph says about itself and the build, in the graph and in the default graph."""
+    """What each graph says about itself and the build."""
     page_type = ox.NamedNode(rebase(VOCABULARY + "SourcePage", base_iri))
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    activity = activity_triples(build_id, built_at, version)
-    for source in sources:
-        graph = graph_name(source, base_iri)
+    for source, graph in loaded:
         pages = sorted(
             rebase_canonical(q.subject.value, base_iri)
             for q in store.quads_for_pattern(None, rdf_type, page_type, graph)
@@ -103,7 +102,6 @@ def _provenance_quads(
             moved = rebase_term(triple, base_iri) if base_iri != CANONICAL_BASE else triple
             assert isinstance(moved, ox.Triple)
             yield ox.Quad(moved.subject, moved.predicate, moved.object, graph)
-            yield ox.Quad(moved.subject, moved.predicate, moved.object, ox.DefaultGraph())
 
 
 def rebase_canonical(iri: str, base_iri: str) -> str:
@@ -111,11 +109,49 @@ def rebase_canonical(iri: str, base_iri: str) -> str:
     return CANONICAL_BASE + iri[len(base_iri) :] if base_iri != CANONICAL_BASE and iri.startswith(base_iri) else iri
 
 
-def _load(
-    store: ox.Store, sources: Sequence[SourceFile], base_iri: str, say: Callable[[str], None], what: str, named: bool
-) -> None:
-    with Progress(what, len(sources), "files", say) as progress:
-        load_sources(store, sources, base_iri, named_graphs=named, progress=lambda _: progress.advance())
+def _completion(view: OrgView, base_iri: str, build_id: str, built_at: str, version: str) -> Completion:
+    """What the build adds to each graph: the ORG view of its triples, then its provenance."""
+    activity = activity_triples(build_id, built_at, version)
+
+    def complete(scratch: ox.Store, loaded: Sequence[tuple[SourceFile, ox.NamedNode]]) -> list[ox.Quad]:
+        implied = list(_implied_quads(scratch, view))
+        return implied + list(_provenance_quads(scratch, loaded, base_iri, activity, build_id, built_at))
+
+    return complete
+
+
+def _stage(
+    sources: Sequence[SourceFile], folder: Path, complete: Completion, base_iri: str, say: Callable[[str], None]
+) -> Staging:
+    with Progress("parsing", len(sources), "files", say) as progress:
+        return stage(sources, base_iri, folder, complete, progress=lambda _: progress.advance())
+
+
+def _load_store(store: ox.Store, staged: StagedFiles) -> None:
+    """The staged data into the on-disk store: named graphs and default graph, as one document."""
+    bulk_load_as_one(store, [staged.named, staged.sources, staged.added], ox.RdfFormat.N_QUADS)
+
+
+def _default_graph(
+    staged: StagedFiles, shapes: Shapes | None, sources: Sequence[SourceFile]
+) -> tuple[ox.Store | None, ValidationReport | None]:
+    """The sources validated (when there are shapes), then the whole default graph in a memory store.
+
+    Validation sees the sources alone, as `govlod validate` does. The default graph is then read
+    afresh with what the build adds, in one document, so that an added triple about a blank node
+    is about the same node.
+    """
+    report = None
+    if shapes is not None:
+        checked = ox.Store()
+        checked.bulk_load(path=staged.sources, format=ox.RdfFormat.N_TRIPLES)
+        report = validate_store(checked, shapes, sources)
+        del checked
+        if not report.conforms:
+            return None, report
+    default_graph = ox.Store()
+    bulk_load_as_one(default_graph, [staged.sources, staged.added], ox.RdfFormat.N_TRIPLES)
+    return default_graph, report
 
 
 def build(
@@ -137,38 +173,48 @@ def build(
         built_at = stamp.isoformat(timespec="seconds")
         partial = folder.new_build_folder(build_id)
         try:
+            complete = _completion(
+                _org_view(sources, settings.base_iri), settings.base_iri, build_id, built_at, version
+            )
+            staging = _stage(sources, partial / "staging", complete, settings.base_iri, say)
+            staged = staging.files
+            timings["parse"] = time.perf_counter() - started
+            added = f"{staging.added:,} ORG and provenance triples added"
+            say(f"parsed {len(sources)} files in {timings['parse']:.2f} s, {added}")
             store = ox.Store(str(engine_path(partial)))
-            if shapes is not None:
-                memory = ox.Store()
-                _load(memory, sources, CANONICAL_BASE, say, "parsing", named=False)
-                timings["parse"] = time.perf_counter() - started
-                say(f"parsed {len(sources)} files in {timings['parse']:.2f} s")
-                with ThreadPoolExecutor(max_workers=1) as pool:
-                    checking = pool.submit(validate_store, memory, shapes, sources)
-                    _load(store, sources, settings.base_iri, say, "loading", named=True)
-                    timings["load"] = time.perf_counter() - started - timings["parse"]
-                    report = checking.result()
-                del memory
-                timings["validate"] = time.perf_counter() - started - timings["parse"]
+            # While the on-disk store loads, a memory store of the default graph is validated (the
+            # two share the machine's cores); statistics and dumps then read the memory store,
+            # several times faster than RocksDB can be read.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                checking = pool.submit(_default_graph, staged, shapes, sources)
+                loading = time.perf_counter()
+                _load_store(store, staged)
+                timings["load"] = time.perf_counter() - loading
+                memory, report = checking.result()
+            if report is not None:
+                timings["validate"] = time.perf_counter() - loading
                 if not report.conforms:
                     raise DataDoesNotConform(report)
                 say(f"validated in {timings['validate']:.2f} s, loading alongside: conforms")
-            else:
-                _load(store, sources, settings.base_iri, say, "loading", named=True)
-                timings["load"] = time.perf_counter() - started
-            finishing = time.perf_counter()
-            view = _org_view(store, sources, settings.base_iri)
-            implied = bulk_write(store, _implied_quads(store, view))
-            bulk_write(store, _provenance_quads(store, sources, settings.base_iri, build_id, built_at, version))
-            timings["entail"] = time.perf_counter() - finishing
-            say(f"added {implied:,} ORG triples and the provenance of {len(sources)} graphs")
+            quads = sum(staging.graphs.values())
+            say(f"loaded {quads:,} quads into {len(staging.graphs)} graphs in {timings['load']:.2f} s")
+            assert memory is not None
             counting = time.perf_counter()
-            graphs = dict(_count(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
-            triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0][1]
-            stats = statistics(store)
+            graphs = staging.graphs
+            stats = statistics(memory)
+            triples = int(stats["triples"])
             timings["statistics"] = time.perf_counter() - counting
             dumping = time.perf_counter()
-            dumps = write_dumps(store, partial / "dumps", version, triples, project_prefixes(settings.base_iri))
+            dumps = write_dumps(
+                memory,
+                staged.named,
+                partial / "dumps",
+                version,
+                (triples, quads),
+                project_prefixes(settings.base_iri),
+            )
+            del memory
+            shutil.rmtree(staged.folder)
             timings["dumps"] = time.perf_counter() - dumping
             say(f"statistics in {timings['statistics']:.2f} s, dumps in {timings['dumps']:.2f} s")
             store.flush()

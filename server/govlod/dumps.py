@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-from collections.abc import Iterator
+import os
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -25,6 +26,8 @@ DUMP_KINDS: tuple[tuple[str, str, bool], ...] = (
 GZIP = "application/gzip"
 # zlib level 6 (gzip's own default) packs N-Triples nearly as small as 9 at several times the speed.
 GZIP_LEVEL = 6
+GZIP_WBITS = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the deflate stream
+CHUNK = 4 * 2**20
 
 
 @dataclass(frozen=True)
@@ -45,74 +48,77 @@ class Dump:
         return asdict(self)
 
 
-def _write(store: ox.Store, out: IO[bytes] | gzip.GzipFile, format_name: str, prefixes: dict[str, str]) -> int:
-    media = BY_NAME[format_name]
-    assert media.rdf is not None
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _gzip(plain: Path, packed: Path) -> str:
+    """Compress `plain` into `packed` (gzip, no timestamp: the same data gives the same bytes);
+    the SHA-256 of what was written. zlib and hashlib release the GIL, so dumps compress side by side."""
+    deflate = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, GZIP_WBITS)
+    digest = hashlib.sha256()
+    with plain.open("rb") as source, packed.open("wb") as target:
+        while chunk := source.read(CHUNK):
+            data = deflate.compress(chunk)
+            digest.update(data)
+            target.write(data)
+        data = deflate.flush()
+        digest.update(data)
+        target.write(data)
+    return digest.hexdigest()
+
+
+def _write(
+    default_graph: ox.Store, named_quads: Path, path: Path, kind: tuple[str, str, bool], prefixes: dict[str, str]
+) -> str:
+    """Write one dump at `path`; its SHA-256."""
+    _, format_name, compressed = kind
     if format_name == "nquads":
         # The named graphs only: the default graph is their union, stored again for speed.
         # (JSON-LD could carry graphs too, but its dump is the default graph, like the others.)
-        counted = _Counted(
-            quad for graph in store.named_graphs() for quad in store.quads_for_pattern(None, None, None, graph)
-        )
-        ox.serialize(counted, out, media.rdf)  # type: ignore[arg-type]  # GzipFile is a binary file
-        return counted.count
-    store.dump(out, media.rdf, from_graph=ox.DefaultGraph(), prefixes=prefixes)  # type: ignore[arg-type]
-    return -1
+        return _gzip(named_quads, path)
+    media = BY_NAME[format_name]
+    assert media.rdf is not None
+    plain = path.with_name(path.name + ".plain") if compressed else path
+    # Oxigraph writes straight to the file, without the GIL: the dumps are written side by side.
+    default_graph.dump(str(plain), media.rdf, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    if not compressed:
+        return _digest(path)
+    try:
+        return _gzip(plain, path)
+    finally:
+        plain.unlink()
 
 
-class _Counted:
-    """Quads streamed to the serializer, counted on the way."""
-
-    def __init__(self, quads: Iterator[ox.Quad]):
-        self._quads = quads
-        self.count = 0
-
-    def __iter__(self) -> Iterator[ox.Quad]:
-        for quad in self._quads:
-            self.count += 1
-            yield quad
-
-
-class _Hashing:
-    """A file that computes its SHA-256 while it is written: no second read of a large dump."""
-
-    def __init__(self, raw: IO[bytes]):
-        self._raw = raw
-        self.sha256 = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.sha256.update(data)
-        return self._raw.write(data)
-
-    def flush(self) -> None:
-        self._raw.flush()
-
-
-def write_dumps(store: ox.Store, folder: Path, version: str, triples: int, prefixes: dict[str, str]) -> list[Dump]:
+def write_dumps(
+    default_graph: ox.Store,
+    named_quads: Path,
+    folder: Path,
+    version: str,
+    counts: tuple[int, int],
+    prefixes: dict[str, str],
+) -> list[Dump]:
+    """Every dump of a build, written in parallel: the default graph from `default_graph` (a store
+    holding it, ideally in memory, where Oxigraph reads several times faster than from disk), the
+    named graphs from the N-Quads file that holds them. `counts` is (triples, quads in named graphs)."""
     folder.mkdir(parents=True, exist_ok=True)
-    dumps = []
-    for suffix, format_name, compressed in DUMP_KINDS:
+    triples, quads = counts
+
+    def one(kind: tuple[str, str, bool]) -> Dump:
+        suffix, format_name, compressed = kind
         name = f"govlod-{version[:12]}.{suffix}"
         path = folder / name
-        with path.open("wb") as raw:
-            hashing = _Hashing(raw)
-            if compressed:
-                # mtime=0: the same data always gives the same bytes, hence the same checksum.
-                with gzip.GzipFile(
-                    filename="", mode="wb", fileobj=hashing, mtime=0, compresslevel=GZIP_LEVEL
-                ) as packed:
-                    count = _write(store, packed, format_name, prefixes)
-            else:
-                count = _write(store, hashing, format_name, prefixes)  # type: ignore[arg-type]
-        dumps.append(
-            Dump(
-                name=name,
-                format=format_name,
-                media_type=BY_NAME[format_name].media_type,
-                compressed=compressed,
-                bytes=path.stat().st_size,
-                sha256=hashing.sha256.hexdigest(),
-                triples=triples if count < 0 else count,
-            )
+        sha256 = _write(default_graph, named_quads, path, kind, prefixes)
+        return Dump(
+            name=name,
+            format=format_name,
+            media_type=BY_NAME[format_name].media_type,
+            compressed=compressed,
+            bytes=path.stat().st_size,
+            sha256=sha256,
+            triples=quads if format_name == "nquads" else triples,
         )
-    return dumps
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(one, DUMP_KINDS))

@@ -1,5 +1,5 @@
-"""Loading source files into an Oxigraph store: each file into its own named graph and, once more,
-into the default graph, without holding the files' triples as Python objects.
+"""Loading source files into an Oxigraph store, into the graphs asked for, without holding the
+files' triples as Python objects.
 
 Files at the canonical base go through Oxigraph's own bulk loader. When the dataset's IRIs are
 rebased (a local instance's --base-iri), the triples pass through Python to be rewritten, in
@@ -8,8 +8,13 @@ bounded chunks.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import itertools
+import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -18,6 +23,7 @@ from govlod.sources import SourceError, SourceFile, parse
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 BULK_BATCH = 200_000  # quads per bulk write: bulk_extend holds what it is given until it indexes it
+PIPE_BYTES = 2**20
 
 
 class SourceErrors(Exception):
@@ -39,6 +45,39 @@ def bulk_write(store: ox.Store, quads: Iterable[ox.Quad], batch: int = BULK_BATC
         store.bulk_extend(chunk)
         written += len(chunk)
     return written
+
+
+def _feed(pipe: int, paths: Sequence[Path]) -> None:
+    """Copy the files into the pipe, in the kernel (no GIL held while the pipe is full)."""
+    try:
+        for path in paths:
+            with path.open("rb") as handle:
+                size, offset = os.fstat(handle.fileno()).st_size, 0
+                while offset < size:
+                    offset += os.sendfile(pipe, handle.fileno(), offset, size - offset)
+    except BrokenPipeError:
+        pass  # the loader stopped reading; it reports why
+    finally:
+        os.close(pipe)
+
+
+def bulk_load_as_one(store: ox.Store, paths: Sequence[Path], format: ox.RdfFormat) -> None:
+    """Load the files with one call of Oxigraph's bulk loader, as if they were one document.
+
+    Blank node labels are scoped to a document: only read as one do the same labels in two files
+    (a named graph and its copy in the default graph) stay one node. The files reach the loader
+    through a pipe, so they are neither concatenated on disk nor read through Python.
+    """
+    reading, writing = os.pipe()
+    with contextlib.suppress(OSError):  # a larger pipe buffer where the system allows it
+        fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    feeder = threading.Thread(target=_feed, args=(writing, paths), daemon=True)
+    feeder.start()
+    try:
+        store.bulk_load(path=f"/dev/fd/{reading}", format=format)
+    finally:
+        os.close(reading)  # a feeder still writing gets a broken pipe and stops
+        feeder.join()
 
 
 def graph_name(source: SourceFile, base_iri: str) -> ox.NamedNode:
@@ -72,6 +111,28 @@ def _source_error(source: SourceFile, error: SyntaxError) -> SourceError:
     return SourceError(source.path, f"syntax error: {error.msg}", line=error.lineno, column=error.offset)
 
 
+def load_file(
+    store: ox.Store,
+    source: SourceFile,
+    graphs: Sequence[ox.NamedNode | ox.DefaultGraph],
+    base_iri: str = CANONICAL_BASE,
+) -> None:
+    """Load one file into each of `graphs`; a file that cannot be read raises SourceError.
+
+    A file that fails may be partly loaded: callers load into a store they discard on failure.
+    """
+    try:
+        if base_iri == CANONICAL_BASE:
+            for graph in graphs:
+                store.bulk_load(path=str(source.path), format=source.format, to_graph=graph)
+        else:
+            bulk_write(store, _rebased_quads(source, graphs, base_iri))
+    except SyntaxError as error:
+        raise _source_error(source, error) from error
+    except OSError as error:
+        raise SourceError(source.path, f"cannot read: {error.strerror or error}") from error
+
+
 def load_sources(
     store: ox.Store,
     sources: Iterable[SourceFile],
@@ -79,25 +140,16 @@ def load_sources(
     named_graphs: bool = True,
     progress: Callable[[SourceFile], None] = lambda _: None,
 ) -> None:
-    """Load each file into the default graph (and its named graph); SourceErrors lists every bad file.
-
-    A file that fails may be partly loaded: callers load into a store they discard on failure.
-    """
+    """Load each file into the default graph (and its named graph); SourceErrors lists every bad file."""
     errors: list[SourceError] = []
     for source in sources:
         graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
         if named_graphs:
             graphs.insert(0, graph_name(source, base_iri))
         try:
-            if base_iri == CANONICAL_BASE:
-                for graph in graphs:
-                    store.bulk_load(path=str(source.path), format=source.format, to_graph=graph)
-            else:
-                bulk_write(store, _rebased_quads(source, graphs, base_iri))
-        except SyntaxError as error:
-            errors.append(_source_error(source, error))
-        except OSError as error:
-            errors.append(SourceError(source.path, f"cannot read: {error.strerror or error}"))
+            load_file(store, source, graphs, base_iri)
+        except SourceError as error:
+            errors.append(error)
         progress(source)
     if errors:
         raise SourceErrors(errors)
