@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from govlod.sparql.executor import QueryExecutor
+import pyoxigraph as ox
 
+from govlod.sparql.reader import Bindings, BuildReader
+
+MAX_ROWS = 2000
 PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -16,10 +19,10 @@ PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 """
 
 
-def _label(subject: str, target: str, lang: str, path: str = "rdfs:label|skos:prefLabel") -> str:
-    """A label of `subject` into `target`: the reader's language, else Italian."""
+def _label(subject: str, target: str, path: str = "rdfs:label|skos:prefLabel") -> str:
+    """A label of `subject` into `target`: the reader's language (?lang), else Italian."""
     return (
-        f'OPTIONAL {{ {subject} {path} {target}_a . FILTER (LANG({target}_a) = "{lang}") }} '
+        f"OPTIONAL {{ {subject} {path} {target}_a . FILTER (LANG({target}_a) = ?lang) }} "
         f'OPTIONAL {{ {subject} {path} {target}_b . FILTER (LANG({target}_b) = "it") }} '
         f"BIND (COALESCE({target}_a, {target}_b) AS {target})"
     )
@@ -40,77 +43,121 @@ class GovernanceView:
         return not (self.seats or self.purposes or self.laws or self.parent or self.contacts or self.takes_part_in)
 
 
-async def _select(executor: QueryExecutor, query: str) -> list[dict[str, str]]:
-    return await executor.select(PREFIXES + query, max_rows=2000)
+Rows = list[dict[str, str]]
 
 
-async def governance_view(executor: QueryExecutor, iri: str, vocabulary: str, lang: str) -> GovernanceView:
-    r, gl = f"<{iri}>", vocabulary
+def _select(reader: BuildReader, build_id: str, query: str, bindings: Bindings) -> Rows:
+    """Rows of values (IRIs and literals as their text), as the page shows them."""
+    rows = reader.select(build_id, PREFIXES + query, bindings, MAX_ROWS)
+    return [{name: term.value for name, term in row.items() if not isinstance(term, ox.Triple)} for row in rows]
+
+
+def _for_owners(reader: BuildReader, build_id: str, query: str, owners: list[str], lang: ox.Literal) -> Rows:
+    """A query about ?owner run for the resource and its parent, in the order of their IRIs."""
+    rows: Rows = []
+    for owner in sorted(owners):
+        rows += _select(reader, build_id, query, {"owner": ox.NamedNode(owner), "lang": lang})
+    return rows
+
+
+def governance_view(reader: BuildReader, build_id: str, iri: str, vocabulary: str, lang: str) -> GovernanceView:
+    """What the page of `iri` shows of its governance, in the reader's language `lang`.
+
+    `vocabulary` is the project's own namespace (a setting); `iri` and `lang` come from the
+    request and enter the queries as terms.
+    """
+    gl = vocabulary
+    bound: Bindings = {"r": ox.NamedNode(iri), "lang": ox.Literal(lang)}
+    literal_lang = ox.Literal(lang)
     view = GovernanceView()
-    view.seats = await _select(
-        executor,
-        f"""SELECT ?seat ?seatLabel ?roleLabel ?body ?bodyLabel ?designator ?designatorLabel ?office ?officeLabel
-                   ?eligibility ?holders ?optional ?categoryLabel ?remit WHERE {{
-              ?seat org:postIn {r} . {_label("?seat", "?seatLabel", lang, "rdfs:label")}
-              OPTIONAL {{ ?seat org:role ?role . {_label("?role", "?roleLabel", lang, "skos:prefLabel")} }}
-              OPTIONAL {{ ?seat <{gl}represents> ?body . {_label("?body", "?bodyLabel", lang, "rdfs:label")} }}
+    view.seats = _select(
+        reader,
+        build_id,
+        f"""SELECT ?r ?lang ?seat ?seatLabel ?roleLabel ?body ?bodyLabel ?designator ?designatorLabel ?office
+                   ?officeLabel ?eligibility ?holders ?optional ?categoryLabel ?remit WHERE {{
+              ?seat org:postIn ?r . {_label("?seat", "?seatLabel", "rdfs:label")}
+              OPTIONAL {{ ?seat org:role ?role . {_label("?role", "?roleLabel", "skos:prefLabel")} }}
+              OPTIONAL {{ ?seat <{gl}represents> ?body . {_label("?body", "?bodyLabel", "rdfs:label")} }}
               OPTIONAL {{ ?seat <{gl}designatedBy> ?designator .
-                          {_label("?designator", "?designatorLabel", lang, "rdfs:label")} }}
+                          {_label("?designator", "?designatorLabel", "rdfs:label")} }}
               OPTIONAL {{ ?seat <{gl}heldExOfficioBy> ?office .
-                          {_label("?office", "?officeLabel", lang, "rdfs:label")} }}
+                          {_label("?office", "?officeLabel", "rdfs:label")} }}
               OPTIONAL {{ ?seat <{gl}eligibility> ?eligibility .
-                          FILTER (LANG(?eligibility) = "{lang}" || LANG(?eligibility) = "it") }}
+                          FILTER (LANG(?eligibility) = ?lang || LANG(?eligibility) = "it") }}
               OPTIONAL {{ ?seat <{gl}numberOfHolders> ?holders }}
               OPTIONAL {{ ?seat <{gl}optional> ?optional }}
               OPTIONAL {{ ?seat <{gl}filledByCategory> ?category .
-                          {_label("?category", "?categoryLabel", lang, "skos:prefLabel")} }}
-              OPTIONAL {{ ?seat <{gl}remit> ?remit . FILTER (LANG(?remit) = "{lang}" || LANG(?remit) = "it") }}
+                          {_label("?category", "?categoryLabel", "skos:prefLabel")} }}
+              OPTIONAL {{ ?seat <{gl}remit> ?remit . FILTER (LANG(?remit) = ?lang || LANG(?remit) = "it") }}
             }} ORDER BY ?roleLabel ?bodyLabel ?seatLabel""",
+        bound,
     )
     # One row per seat: a seat with an eligibility in two languages would otherwise show twice.
     unique: dict[str, dict[str, str]] = {}
     for row in view.seats:
         unique.setdefault(row["seat"], row)
     view.seats = list(unique.values())
-    parents = await _select(
-        executor,
-        f"SELECT ?parent ?parentLabel WHERE {{ {r} org:unitOf ?parent . {_label('?parent', '?parentLabel', lang)} }}",
+    parents = _select(
+        reader,
+        build_id,
+        f"SELECT ?r ?lang ?parent ?parentLabel WHERE {{ ?r org:unitOf ?parent . {_label('?parent', '?parentLabel')} }}",
+        bound,
     )
     view.parent = parents[0] if parents else None
-    scope = f"VALUES ?owner {{ {r} {'<' + view.parent['parent'] + '>' if view.parent else ''} }}"
-    view.purposes = await _select(
-        executor,
-        f"""SELECT ?owner ?purpose ?order ?text ?kind WHERE {{ {scope}
+    owners = [iri] + ([view.parent["parent"]] if view.parent else [])
+    view.purposes = _for_owners(
+        reader,
+        build_id,
+        f"""SELECT ?owner ?lang ?purpose ?order ?text ?kind WHERE {{
               ?owner org:purpose ?purpose . ?purpose <{gl}order> ?order ; <{gl}fullText> ?text ; a ?type .
-              ?type rdfs:subClassOf <{gl}Purpose> . {_label("?type", "?kind", lang, "rdfs:label")}
-            }} ORDER BY ?owner ?kind ?order""",
+              ?type rdfs:subClassOf <{gl}Purpose> . {_label("?type", "?kind", "rdfs:label")}
+            }} ORDER BY ?kind ?order""",
+        owners,
+        literal_lang,
     )
-    view.laws = await _select(
-        executor,
-        f"""SELECT DISTINCT ?law ?lawLabel ?identifier WHERE {{ {scope} ?owner <{gl}legalBasis> ?law .
-              {_label("?law", "?lawLabel", lang, "rdfs:label")} OPTIONAL {{ ?law dct:identifier ?identifier }} }}""",
+    laws = _for_owners(
+        reader,
+        build_id,
+        f"""SELECT DISTINCT ?owner ?lang ?law ?lawLabel ?identifier WHERE {{ ?owner <{gl}legalBasis> ?law .
+              {_label("?law", "?lawLabel", "rdfs:label")} OPTIONAL {{ ?law dct:identifier ?identifier }} }}""",
+        owners,
+        literal_lang,
     )
+    # A law cited by the resource and by its parent once.
+    view.laws = list({(row["law"], row.get("lawLabel"), row.get("identifier")): row for row in laws}.values())
     if view.parent:
-        view.siblings = await _select(
-            executor,
-            f"""SELECT ?unit ?unitLabel WHERE {{ <{view.parent["parent"]}> org:hasUnit ?unit . FILTER (?unit != {r})
-                  {_label("?unit", "?unitLabel", lang)} }} ORDER BY ?unitLabel""",
+        view.siblings = _select(
+            reader,
+            build_id,
+            f"""SELECT ?r ?lang ?parent ?unit ?unitLabel WHERE {{ ?parent org:hasUnit ?unit . FILTER (?unit != ?r)
+                  {_label("?unit", "?unitLabel")} }} ORDER BY ?unitLabel""",
+            {**bound, "parent": ox.NamedNode(view.parent["parent"])},
         )
-    view.contacts = await _select(
-        executor,
-        f"""SELECT DISTINCT ?name ?channel ?value WHERE {{ {scope} ?owner <{gl}contactPoint> ?cp . ?cp vcard:fn ?name .
+    contacts = _for_owners(
+        reader,
+        build_id,
+        f"""SELECT DISTINCT ?owner ?lang ?name ?channel ?value WHERE {{ ?owner <{gl}contactPoint> ?cp .
+              ?cp vcard:fn ?name .
               {{ ?cp vcard:hasTelephone ?t . ?t vcard:hasValue ?value .
                  BIND (IF(EXISTS {{ ?t a vcard:Fax }}, "fax", "tel") AS ?channel) }}
               UNION {{ ?cp vcard:hasEmail ?value BIND ("email" AS ?channel) }}
               UNION {{ ?cp <{gl}pec> ?value BIND ("pec" AS ?channel) }}
               UNION {{ ?cp vcard:hasAddress/rdfs:label ?value BIND ("address" AS ?channel) }}
-            }} ORDER BY ?name ?channel ?value""",
+            }}""",
+        owners,
+        literal_lang,
     )
-    view.takes_part_in = await _select(
-        executor,
-        f"""SELECT DISTINCT ?group ?groupLabel WHERE {{
-              {{ {r} org:memberOf ?group }} UNION {{ {r} <{gl}established> ?group }}
-              UNION {{ ?seat <{gl}represents> {r} ; org:postIn ?group }}
-              {_label("?group", "?groupLabel", lang)} }} ORDER BY ?groupLabel""",
+    view.contacts = sorted(
+        {(c["name"], c["channel"], c["value"]): c for c in contacts}.values(),
+        key=lambda c: (c["name"], c["channel"], c["value"]),
+    )
+    view.takes_part_in = _select(
+        reader,
+        build_id,
+        f"""SELECT DISTINCT ?r ?lang ?group ?groupLabel WHERE {{
+              {{ ?r org:memberOf ?group }} UNION {{ ?r <{gl}established> ?group }}
+              UNION {{ ?seat <{gl}represents> ?r ; org:postIn ?group }}
+              {_label("?group", "?groupLabel")} }} ORDER BY ?groupLabel""",
+        bound,
     )
     return view

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from govlod.documents import read_document
-from govlod.governance import governance_view
+from govlod.documents import Document, read_document
+from govlod.governance import GovernanceView, governance_view
 from govlod.media import BY_NAME, HTML, MediaFormat, UnknownFormat, by_name, negotiate
 from govlod.rendering import render_rdf
 from govlod.web.pages import page_language, render
@@ -94,6 +95,16 @@ def not_modified(request: Request, runtime: Runtime, headers: dict[str, str]) ->
     return _not_modified(request, headers["ETag"], datetime.fromisoformat(runtime.info.built_at))
 
 
+def _read(
+    runtime: Runtime, build_id: str, iri: str, media: MediaFormat, lang: str
+) -> tuple[Document, GovernanceView | None]:
+    """The document of `iri` and, for a page, what it shows of the resource's governance."""
+    found = read_document(runtime.reader, build_id, iri, with_incoming=media is HTML)
+    if media is not HTML or not found.exists:
+        return found, None
+    return found, governance_view(runtime.reader, build_id, iri, runtime.prefixes["gl"], lang)
+
+
 async def document(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     path, media, negotiated = choose(request, request.path_params["path"])
@@ -110,7 +121,8 @@ async def document(request: Request) -> Response:
     cached = runtime.cache.get(key)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
-    found = await read_document(runtime.executor, iri, with_incoming=media is HTML)
+    # Blocking reads of the store, off the event loop: Oxigraph releases the GIL while it reads.
+    found, governance = await run_in_threadpool(_read, runtime, build_id, iri, media, lang)
     if not found.exists:
         if media is HTML:
             return render(request, "not_found.html", status=404, iri=iri)
@@ -118,7 +130,6 @@ async def document(request: Request) -> Response:
         return Response(empty, status_code=404, media_type=media.content_type, headers={"Vary": "Accept"})
     if media is HTML:
         alternates = [(m.media_type, f"{base}.{m.extension}") for m in DOCUMENT_FORMATS if m is not HTML]
-        governance = await governance_view(runtime.executor, iri, runtime.prefixes["gl"], lang)
         page = render(
             request, "resource.html", view=resource_view(found, lang), governance=governance, alternates=alternates
         )

@@ -110,10 +110,9 @@ def resource_view(document: Document, lang: str) -> ResourceView:
         if t.subject == subject and t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
     ]
     incoming: dict[str, list[Value]] = {}
-    for row in document.incoming:
-        source = row["s"]["value"]
-        text = row.get("label", {}).get("value") or _short(source)
-        incoming.setdefault(row["p"]["value"], []).append(Value("iri", text, href=source))
+    for link in document.incoming:
+        text = link.label or _short(link.source)
+        incoming.setdefault(link.predicate, []).append(Value("iri", text, href=link.source))
     label = labels.get(document.iri, _short(document.iri))
     schema_type = next((SCHEMA_TYPES[t.href] for t in types if t.href in SCHEMA_TYPES), "Thing")
     json_ld = json.dumps(

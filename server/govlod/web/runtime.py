@@ -10,6 +10,7 @@ from govlod.settings import Settings
 from govlod.sparql.cache import AnswerCache
 from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.memory import memory_copy_limit, resident_limit
+from govlod.sparql.reader import BuildReader
 from govlod.store import BuildInfo, StoreFolder
 
 
@@ -19,6 +20,7 @@ class Runtime:
     folder: StoreFolder
     executor: QueryExecutor
     cache: AnswerCache
+    reader: BuildReader
     _info: BuildInfo | None = None
     _build_id: str | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
@@ -40,6 +42,7 @@ class Runtime:
             folder=folder,
             executor=executor,
             cache=AnswerCache(settings.cache_mb * 1024 * 1024),
+            reader=BuildReader(folder),
             prefixes=project_prefixes(settings.base_iri),
         )
 
