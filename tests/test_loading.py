@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from govlod.loading import bulk_load_as_one
+from govlod.loading import Part, bulk_load_as_one
 
 
 def test_files_loaded_as_one_document_share_their_blank_nodes(tmp_path: Path) -> None:
@@ -25,3 +25,13 @@ def test_a_file_the_loader_refuses_raises_instead_of_hanging(tmp_path: Path) -> 
     (tmp_path / "bad.nt").write_text("not N-Triples at all\n", encoding="utf-8")
     with pytest.raises(SyntaxError):
         bulk_load_as_one(ox.Store(), [tmp_path / "bad.nt", good], ox.RdfFormat.N_TRIPLES)
+
+
+def test_parts_load_only_their_bytes(tmp_path: Path) -> None:
+    lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n'.encode() for i in range(3)]
+    path = tmp_path / "three.nt"
+    path.write_bytes(b"".join(lines))
+    store = ox.Store()
+    second = Part(path, len(lines[0]), len(lines[0]) + len(lines[1]))
+    bulk_load_as_one(store, [second], ox.RdfFormat.N_TRIPLES)
+    assert [q.subject.value for q in store] == ["http://example.org/s1"]

@@ -33,8 +33,8 @@ def _labels_from_names(scratch: ox.Store, loaded: Sequence[tuple[SourceFile, ox.
 def _loaded(staging: Staging) -> ox.Store:
     """The staged files loaded as the build loads them: as one document."""
     store = ox.Store()
-    files = staging.files
-    bulk_load_as_one(store, [files.named, files.sources, files.added], ox.RdfFormat.N_QUADS)
+    for batch in staging.batches:
+        bulk_load_as_one(store, [batch.named, batch.sources, batch.added], ox.RdfFormat.N_QUADS)
     return store
 
 
@@ -57,6 +57,7 @@ def test_staged_graphs_hold_each_file_completed_and_counted_exactly(tmp_path: Pa
     # a: 3 stated + 2 labels; b: 2 stated (the repeated triple once) + 0 new; c: 1 + 1
     assert sorted(staging.graphs.values()) == [2, 2, 5]
     assert staging.added == 3, "a label already stated is not counted as added"
+    assert len(staging.batches) == (3 if batch_bytes == 1 else 1)
     default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     assert len(default) == 9
 

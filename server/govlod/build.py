@@ -31,7 +31,7 @@ from govlod.progress import Progress
 from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
 from govlod.sources import SourceFile
-from govlod.staging import Completion, StagedFiles, Staging, stage
+from govlod.staging import Completion, Staging, stage
 from govlod.store import BuildInfo, StoreFolder, engine_path
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import statistics
@@ -130,9 +130,10 @@ def _stage(
         return stage(sources, base_iri, folder, complete, progress=lambda _: progress.advance())
 
 
-def _load_store(store: ox.Store, staged: StagedFiles) -> None:
-    """The staged data into the on-disk store: named graphs and default graph, as one document."""
-    bulk_load_as_one(store, [staged.named, staged.sources, staged.added], ox.RdfFormat.N_QUADS)
+def _load_store(store: ox.Store, staging: Staging) -> None:
+    """The staged data into the on-disk store: a batch's named graphs and default graph as one document."""
+    for batch in staging.batches:
+        bulk_load_as_one(store, [batch.named, batch.sources, batch.added], ox.RdfFormat.N_QUADS)
 
 
 def release_freed_memory() -> None:
@@ -148,7 +149,7 @@ def release_freed_memory() -> None:
 
 
 def _default_graph(
-    staged: StagedFiles, shapes: Shapes | None, sources: Sequence[SourceFile]
+    staging: Staging, shapes: Shapes | None, sources: Sequence[SourceFile]
 ) -> tuple[ox.Store | None, ValidationReport | None]:
     """The sources validated (when there are shapes), then the whole default graph in a memory store.
 
@@ -159,14 +160,15 @@ def _default_graph(
     report = None
     if shapes is not None:
         checked = ox.Store()
-        checked.bulk_load(path=staged.sources, format=ox.RdfFormat.N_TRIPLES)
+        checked.bulk_load(path=staging.files.sources, format=ox.RdfFormat.N_TRIPLES)
         report = validate_store(checked, shapes, sources)
         del checked
         release_freed_memory()  # before the next memory store, not beside it
         if not report.conforms:
             return None, report
     default_graph = ox.Store()
-    bulk_load_as_one(default_graph, [staged.sources, staged.added], ox.RdfFormat.N_TRIPLES)
+    for batch in staging.batches:
+        bulk_load_as_one(default_graph, [batch.sources, batch.added], ox.RdfFormat.N_TRIPLES)
     return default_graph, report
 
 
@@ -202,9 +204,9 @@ def build(
             # two share the machine's cores); statistics and dumps then read the memory store,
             # several times faster than RocksDB can be read.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                checking = pool.submit(_default_graph, staged, shapes, sources)
+                checking = pool.submit(_default_graph, staging, shapes, sources)
                 loading = time.perf_counter()
-                _load_store(store, staged)
+                _load_store(store, staging)
                 timings["load"] = time.perf_counter() - loading
                 memory, report = checking.result()
             if report is not None:

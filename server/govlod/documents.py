@@ -16,7 +16,7 @@ _LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-# ?r is the resource: bound by substitution, never written into the text.
+# ?r is the resource: bound by the reader to a checked IRI term (see govlod.sparql.reader).
 DESCRIPTION = f"""
 CONSTRUCT {{ ?r ?p ?o . ?b1 ?p1 ?o1 . ?b2 ?p2 ?o2 . ?b3 ?p3 ?o3 . ?o ?lp ?label . ?o {_TYPE} ?type .
             ?pp <http://www.w3.org/2000/01/rdf-schema#label> ?pl . }}
@@ -33,7 +33,7 @@ WHERE {{
 }}"""
 
 INCOMING = f"""
-SELECT DISTINCT ?r ?s ?p ?label WHERE {{
+SELECT DISTINCT ?s ?p ?label WHERE {{
   ?s ?p ?r . FILTER (isIRI(?s))
   OPTIONAL {{ ?s {_LABELS} ?label . FILTER (LANG(?label) = "it" || LANG(?label) = "") }}
 }} ORDER BY ?p ?s LIMIT {MAX_INCOMING}"""
@@ -56,13 +56,15 @@ class Document:
 
     @property
     def exists(self) -> bool:
-        subject = ox.NamedNode(self.iri)
-        return any(t.subject == subject for t in self.triples)
+        return any(isinstance(t.subject, ox.NamedNode) and t.subject.value == self.iri for t in self.triples)
 
 
 def read_document(reader: BuildReader, build_id: str, iri: str, with_incoming: bool = False) -> Document:
     """The document of `iri` in the build (its `exists` is false when the store says nothing about it)."""
-    subject = ox.NamedNode(iri)
+    try:
+        subject = ox.NamedNode(iri)
+    except ValueError:  # not an IRI (a space, a quote...): nothing in the store can be about it
+        return Document(iri=iri, triples=[])
     triples = reader.construct(build_id, DESCRIPTION, {"r": subject}, MAX_TRIPLES)
     # The resource's own statements first, then the rest: serialisers group by subject in order.
     triples.sort(key=lambda t: (t.subject != subject, str(t.subject), str(t.predicate), str(t.object)))

@@ -73,7 +73,7 @@ def governance_view(reader: BuildReader, build_id: str, iri: str, vocabulary: st
     view.seats = _select(
         reader,
         build_id,
-        f"""SELECT ?r ?lang ?seat ?seatLabel ?roleLabel ?body ?bodyLabel ?designator ?designatorLabel ?office
+        f"""SELECT ?seat ?seatLabel ?roleLabel ?body ?bodyLabel ?designator ?designatorLabel ?office
                    ?officeLabel ?eligibility ?holders ?optional ?categoryLabel ?remit WHERE {{
               ?seat org:postIn ?r . {_label("?seat", "?seatLabel", "rdfs:label")}
               OPTIONAL {{ ?seat org:role ?role . {_label("?role", "?roleLabel", "skos:prefLabel")} }}
@@ -100,7 +100,7 @@ def governance_view(reader: BuildReader, build_id: str, iri: str, vocabulary: st
     parents = _select(
         reader,
         build_id,
-        f"SELECT ?r ?lang ?parent ?parentLabel WHERE {{ ?r org:unitOf ?parent . {_label('?parent', '?parentLabel')} }}",
+        f"SELECT ?parent ?parentLabel WHERE {{ ?r org:unitOf ?parent . {_label('?parent', '?parentLabel')} }}",
         bound,
     )
     view.parent = parents[0] if parents else None
@@ -108,7 +108,7 @@ def governance_view(reader: BuildReader, build_id: str, iri: str, vocabulary: st
     view.purposes = _for_owners(
         reader,
         build_id,
-        f"""SELECT ?owner ?lang ?purpose ?order ?text ?kind WHERE {{
+        f"""SELECT ?purpose ?order ?text ?kind WHERE {{
               ?owner org:purpose ?purpose . ?purpose <{gl}order> ?order ; <{gl}fullText> ?text ; a ?type .
               ?type rdfs:subClassOf <{gl}Purpose> . {_label("?type", "?kind", "rdfs:label")}
             }} ORDER BY ?kind ?order""",
@@ -118,7 +118,7 @@ def governance_view(reader: BuildReader, build_id: str, iri: str, vocabulary: st
     laws = _for_owners(
         reader,
         build_id,
-        f"""SELECT DISTINCT ?owner ?lang ?law ?lawLabel ?identifier WHERE {{ ?owner <{gl}legalBasis> ?law .
+        f"""SELECT DISTINCT ?law ?lawLabel ?identifier WHERE {{ ?owner <{gl}legalBasis> ?law .
               {_label("?law", "?lawLabel", "rdfs:label")} OPTIONAL {{ ?law dct:identifier ?identifier }} }}""",
         owners,
         literal_lang,
@@ -129,14 +129,14 @@ def governance_view(reader: BuildReader, build_id: str, iri: str, vocabulary: st
         view.siblings = _select(
             reader,
             build_id,
-            f"""SELECT ?r ?lang ?parent ?unit ?unitLabel WHERE {{ ?parent org:hasUnit ?unit . FILTER (?unit != ?r)
+            f"""SELECT ?unit ?unitLabel WHERE {{ ?parent org:hasUnit ?unit . FILTER (?unit != ?r)
                   {_label("?unit", "?unitLabel")} }} ORDER BY ?unitLabel""",
             {**bound, "parent": ox.NamedNode(view.parent["parent"])},
         )
     contacts = _for_owners(
         reader,
         build_id,
-        f"""SELECT DISTINCT ?owner ?lang ?name ?channel ?value WHERE {{ ?owner <{gl}contactPoint> ?cp .
+        f"""SELECT DISTINCT ?name ?channel ?value WHERE {{ ?owner <{gl}contactPoint> ?cp .
               ?cp vcard:fn ?name .
               {{ ?cp vcard:hasTelephone ?t . ?t vcard:hasValue ?value .
                  BIND (IF(EXISTS {{ ?t a vcard:Fax }}, "fax", "tel") AS ?channel) }}
@@ -154,7 +154,7 @@ def governance_view(reader: BuildReader, build_id: str, iri: str, vocabulary: st
     view.takes_part_in = _select(
         reader,
         build_id,
-        f"""SELECT DISTINCT ?r ?lang ?group ?groupLabel WHERE {{
+        f"""SELECT DISTINCT ?group ?groupLabel WHERE {{
               {{ ?r org:memberOf ?group }} UNION {{ ?r <{gl}established> ?group }}
               UNION {{ ?seat <{gl}represents> ?r ; org:postIn ?group }}
               {_label("?group", "?groupLabel")} }} ORDER BY ?groupLabel""",

@@ -14,6 +14,7 @@ import itertools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,31 +48,48 @@ def bulk_write(store: ox.Store, quads: Iterable[ox.Quad], batch: int = BULK_BATC
     return written
 
 
-def _feed(pipe: int, paths: Sequence[Path]) -> None:
-    """Copy the files into the pipe, in the kernel (no GIL held while the pipe is full)."""
+@dataclass(frozen=True)
+class Part:
+    """Bytes `start` to `end` of a file: a stretch of a staged file that is one piece of a document."""
+
+    path: Path
+    start: int
+    end: int
+
+    @classmethod
+    def whole(cls, path: Path) -> Part:
+        return cls(path, 0, path.stat().st_size)
+
+
+def _feed(pipe: int, parts: Sequence[Part]) -> None:
+    """Copy the parts into the pipe, in the kernel (no GIL held while the pipe is full)."""
     try:
-        for path in paths:
-            with path.open("rb") as handle:
-                size, offset = os.fstat(handle.fileno()).st_size, 0
-                while offset < size:
-                    offset += os.sendfile(pipe, handle.fileno(), offset, size - offset)
+        for part in parts:
+            with part.path.open("rb") as handle:
+                offset = part.start
+                while offset < part.end:
+                    sent = os.sendfile(pipe, handle.fileno(), offset, part.end - offset)
+                    if sent == 0:
+                        break  # the file is shorter than staged: the loader sees a truncated document
+                    offset += sent
     except BrokenPipeError:
         pass  # the loader stopped reading; it reports why
     finally:
         os.close(pipe)
 
 
-def bulk_load_as_one(store: ox.Store, paths: Sequence[Path], format: ox.RdfFormat) -> None:
-    """Load the files with one call of Oxigraph's bulk loader, as if they were one document.
+def bulk_load_as_one(store: ox.Store, parts: Sequence[Part | Path], format: ox.RdfFormat) -> None:
+    """Load the parts (or whole files) with one call of Oxigraph's bulk loader, as one document.
 
     Blank node labels are scoped to a document: only read as one do the same labels in two files
-    (a named graph and its copy in the default graph) stay one node. The files reach the loader
+    (a named graph and its copy in the default graph) stay one node. The bytes reach the loader
     through a pipe, so they are neither concatenated on disk nor read through Python.
     """
+    pieces = [part if isinstance(part, Part) else Part.whole(part) for part in parts]
     reading, writing = os.pipe()
     with contextlib.suppress(OSError):  # a larger pipe buffer where the system allows it
         fcntl.fcntl(writing, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-    feeder = threading.Thread(target=_feed, args=(writing, paths), daemon=True)
+    feeder = threading.Thread(target=_feed, args=(writing, pieces), daemon=True)
     feeder.start()
     try:
         store.bulk_load(path=f"/dev/fd/{reading}", format=format)
