@@ -1,9 +1,10 @@
-"""`govlod build`: load into a fresh store, validate, complete it, then switch to it atomically.
+"""`govlod build`: stage the sources, load and validate side by side, then switch to the new store
+atomically.
 
-The files are parsed by Oxigraph straight into the store being built (each into its named graph
-and into the default graph), never held as Python objects. With validation on, they are also
-loaded into a memory store of the default graph alone, which the compiled shapes check in a
-second thread while the on-disk store loads: the two steps share the machine's cores.
+The files are parsed once by Oxigraph into batch memory stores, completed there and written out
+(govlod.staging), never held as Python objects. The on-disk store then loads the staged batches
+while, in a second thread, a memory store of the sources' default graph is validated and then
+refilled with the whole default graph, which the statistics and the dumps read.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from govlod.sources import SourceFile
 from govlod.staging import Completion, Staging, stage
 from govlod.store import BuildInfo, StoreFolder, engine_path
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
-from govlod.void import statistics
+from govlod.void import RDF_TYPE, statistics
 
 
 class DataDoesNotConform(Exception):
@@ -77,11 +78,10 @@ def _implied_quads(store: ox.Store, view: OrgView) -> Iterator[ox.Quad]:
         for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
             for parent in parents:
                 yield ox.Quad(quad.subject, parent, quad.object, quad.graph_name)
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     for cls, parents in view.class_ancestors.items():
-        for quad in store.quads_for_pattern(None, rdf_type, ox.NamedNode(cls), None):
+        for quad in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(cls), None):
             for parent in parents:
-                yield ox.Quad(quad.subject, rdf_type, parent, quad.graph_name)
+                yield ox.Quad(quad.subject, RDF_TYPE, parent, quad.graph_name)
 
 
 def _provenance_quads(
@@ -94,11 +94,10 @@ def _provenance_quads(
 ) -> Iterator[ox.Quad]:
     """What each graph says about itself and the build."""
     page_type = ox.NamedNode(rebase(VOCABULARY + "SourcePage", base_iri))
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     for source, graph in loaded:
         pages = sorted(
             rebase_canonical(q.subject.value, base_iri)
-            for q in store.quads_for_pattern(None, rdf_type, page_type, graph)
+            for q in store.quads_for_pattern(None, RDF_TYPE, page_type, graph)
             if isinstance(q.subject, ox.NamedNode)
         )
         for triple in (*graph_provenance(source, pages, build_id, built_at), *activity):
@@ -242,7 +241,7 @@ def build(
                 base_iri=settings.base_iri,
                 built_at=built_at,
                 triples=triples,
-                quads=triples + sum(graphs.values()),
+                quads=triples + quads,
                 graphs=dict(sorted(graphs.items())),
                 sources={s.graph: str(s.path) for s in sources},
                 dumps=[d.to_dict() for d in dumps],

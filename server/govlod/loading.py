@@ -152,20 +152,13 @@ def load_file(
 
 
 def load_sources(
-    store: ox.Store,
-    sources: Iterable[SourceFile],
-    base_iri: str = CANONICAL_BASE,
-    named_graphs: bool = True,
-    progress: Callable[[SourceFile], None] = lambda _: None,
+    store: ox.Store, sources: Iterable[SourceFile], progress: Callable[[SourceFile], None] = lambda _: None
 ) -> None:
-    """Load each file into the default graph (and its named graph); SourceErrors lists every bad file."""
+    """Load each file into the default graph; SourceErrors lists every bad file."""
     errors: list[SourceError] = []
     for source in sources:
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-        if named_graphs:
-            graphs.insert(0, graph_name(source, base_iri))
         try:
-            load_file(store, source, graphs, base_iri)
+            load_file(store, source, [ox.DefaultGraph()])
         except SourceError as error:
             errors.append(error)
         progress(source)

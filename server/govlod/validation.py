@@ -106,7 +106,7 @@ def validate_sources(
 ) -> ValidationReport:
     """Load the files into a memory store and validate it; unreadable files raise SourceErrors."""
     store = ox.Store()
-    load_sources(store, sources, named_graphs=False)
+    load_sources(store, sources)
     return validate_store(store, shapes, sources, say)
 
 

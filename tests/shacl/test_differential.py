@@ -26,7 +26,7 @@ Key = tuple[str, str, str, str]
 
 def _both(files: Sequence[SourceFile], shapes: Shapes) -> tuple[set[Key], set[Key]]:
     store = ox.Store()
-    load_sources(store, files, named_graphs=False)
+    load_sources(store, files)
     data = triples_to_graph(ox.Triple(q.subject, q.predicate, q.object) for q in store)
     outcome = engine.run(store, shapes.graph)
     assert outcome.delegated == {}, "every bundled shape compiles"
@@ -66,7 +66,7 @@ def test_generated_data_with_planted_problems_gives_the_results_of_pyshacl(
 
 def test_nested_problems_are_reported_as_details_of_the_result(shapes: Shapes, ontology: list[SourceFile]) -> None:
     store = ox.Store()
-    load_sources(store, discover([CASES / "membership-ends-before-it-begins.ttl"]) + ontology, named_graphs=False)
+    load_sources(store, discover([CASES / "membership-ends-before-it-begins.ttl"]) + ontology)
     results = engine.run(store, shapes.graph).results
     [top] = [r for r in results if not r.detail]
     [detail] = [r for r in results if r.detail]
