@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pyoxigraph as ox
 
+from govlod.jsonld import compact_jsonld
 from govlod.media import MediaFormat
-from govlod.terms import triples_to_graph
 
 
 def used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
@@ -25,10 +23,7 @@ def render_rdf(triples: list[ox.Triple], media: MediaFormat, prefixes: dict[str,
     """Serialise `triples`; JSON-LD is compacted with a context of the prefixes the triples use."""
     context = used_prefixes(triples, prefixes)
     if media.name == "jsonld":
-        # pyoxigraph writes expanded JSON-LD; rdflib compacts it against a context.
-        graph = triples_to_graph(triples)
-        text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-        return json.dumps(json.loads(text), ensure_ascii=False, indent=2).encode()
+        return compact_jsonld(triples, context)
     assert media.rdf is not None
     items: list[ox.Triple] | list[ox.Quad] = triples
     if media.rdf.supports_datasets:

@@ -35,10 +35,10 @@ def _one(store: ox.Store, query: str) -> int:
 
 
 def _counts(store: ox.Store, query: str) -> list[tuple[str, int]]:
-    """(IRI, count) rows of a two-variable SELECT."""
+    """(IRI, count) rows of a two-variable SELECT, in the order of their IRIs (GROUP BY has none)."""
     solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
-    return [(row[0].value, int(row[1].value)) for row in solutions]
+    return sorted((row[0].value, int(row[1].value)) for row in solutions)
 
 
 def statistics(store: ox.Store) -> dict[str, Any]:

@@ -80,7 +80,15 @@ def test_suffix_bypasses_negotiation_and_gives_the_resource_triples(
 def test_json_ld_is_compacted_with_a_context(linked_server: RunningServer) -> None:
     document = httpx.get(f"{linked_server.url}doc/{TABLE}.jsonld").json()
     assert document["@context"]["org"] == "http://www.w3.org/ns/org#"
-    assert any(node.get("@id") == f"id:{TABLE}" or node.get("@id", "").endswith(TABLE) for node in document["@graph"])
+    context = document["@context"]
+
+    def expanded(identifier: str) -> str:
+        prefix, _, local = identifier.partition(":")
+        return context[prefix] + local if prefix in context else identifier
+
+    ids = {expanded(node["@id"]) for node in document["@graph"]}
+    assert f"{linked_server.url}id/{TABLE}" in ids
+    assert all(not key.startswith("http") for node in document["@graph"] for key in node)  # every property compacted
 
 
 def test_generic_document_negotiates_and_names_its_representation(linked_server: RunningServer) -> None:

@@ -118,3 +118,18 @@ def test_pages_link_to_this_server_even_for_canonical_iris(server: RunningServer
     document = httpx.get(f"{server.url}doc/{TABLE}.html").text
     assert f'value="https://w3id.org/govlod/id/{TABLE}"' in document  # the IRI shown is the real one
     assert 'href="https://w3id.org/govlod/id/' not in document
+
+
+def test_links_to_a_resource_are_counted_and_a_page_number_is_checked(linked_server: RunningServer) -> None:
+    page = httpx.get(f"{linked_server.url}doc/{TABLE}.html").text
+    heading = page.split('<h2 id="links">')[1].split("</h2>")[0]
+    total = int(heading.rsplit("(", 1)[1].rstrip(")").replace(",", ""))
+    section = page.split('<section aria-labelledby="links">')[1].split("</section>")[0]
+    counts = section.split('<ul class="counts">')[1].split("</ul>")[0]
+    assert total == sum(int(item.rsplit(": ", 1)[1]) for item in counts.split("</li>")[:-1])
+    assert total == section.count("<li><a href=")  # fewer than a page of links: all of them shown
+    beyond = httpx.get(f"{linked_server.url}doc/{TABLE}.html", params={"links": "2"})
+    assert beyond.status_code == 200 and "Collegamenti verso questa risorsa" in beyond.text
+    for bad in ("0", "x", "-1", "²"):
+        answer = httpx.get(f"{linked_server.url}doc/{TABLE}.html", params={"links": bad})
+        assert answer.status_code == 400 and "page number" in answer.text

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from govlod.documents import Document, read_document
+from govlod.documents import INCOMING_PAGE, Document, read_document
 from govlod.governance import GovernanceView, governance_view
 from govlod.media import BY_NAME, HTML, MediaFormat, UnknownFormat, by_name, negotiate
 from govlod.rendering import render_rdf
@@ -95,11 +95,19 @@ def not_modified(request: Request, runtime: Runtime, headers: dict[str, str]) ->
     return _not_modified(request, headers["ETag"], datetime.fromisoformat(runtime.info.built_at))
 
 
+def links_page(request: Request) -> int | None:
+    """The page of links to the resource a page shows (`?links=N`, from 1), None if not a page number."""
+    asked = request.query_params.get("links", "1")
+    return int(asked) if asked.isascii() and asked.isdigit() and 0 < int(asked) < 10**9 else None
+
+
 def _read(
-    runtime: Runtime, build_id: str, iri: str, media: MediaFormat, lang: str
+    runtime: Runtime, build_id: str, iri: str, media: MediaFormat, lang: str, page: int
 ) -> tuple[Document, GovernanceView | None]:
     """The document of `iri` and, for a page, what it shows of the resource's governance."""
-    found = read_document(runtime.reader, build_id, iri, with_incoming=media is HTML)
+    found = read_document(
+        runtime.reader, build_id, iri, with_incoming=media is HTML, incoming_offset=(page - 1) * INCOMING_PAGE
+    )
     if media is not HTML or not found.exists:
         return found, None
     return found, governance_view(runtime.reader, build_id, iri, runtime.prefixes["gl"], lang)
@@ -117,12 +125,15 @@ async def document(request: Request) -> Response:
     if not_modified(request, runtime, headers):
         return Response(status_code=304, headers=headers)
     lang = page_language(request)
-    key = ("document", build_id, iri, media.name, lang if media is HTML else "")
+    links = links_page(request)
+    if links is None:
+        return PlainTextResponse("400: links must be a page number (1, 2, ...)\n", status_code=400)
+    key = ("document", build_id, iri, media.name, lang if media is HTML else "", links if media is HTML else 1)
     cached = runtime.cache.get(key)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
     # Blocking reads of the store, off the event loop: Oxigraph releases the GIL while it reads.
-    found, governance = await run_in_threadpool(_read, runtime, build_id, iri, media, lang)
+    found, governance = await run_in_threadpool(_read, runtime, build_id, iri, media, lang, links)
     if not found.exists:
         if media is HTML:
             return render(request, "not_found.html", status=404, iri=iri)

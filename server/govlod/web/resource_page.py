@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from govlod.documents import Document
+from govlod.documents import INCOMING_PAGE, Document
 
 VOCABULARY_LABELS = Path(__file__).parent / "vocabulary_labels.ttl"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -46,6 +46,11 @@ class ResourceView:
     groups: list[Group]
     incoming: list[Group]
     json_ld: str
+    # Every link to the resource counted by property (label, IRI, count), and where this page is.
+    incoming_counts: list[tuple[str, str, int]] = field(default_factory=list)
+    incoming_total: int = 0
+    links_page: int = 1
+    links_pages: int = 1
 
 
 @functools.cache
@@ -132,4 +137,8 @@ def resource_view(document: Document, lang: str) -> ResourceView:
         groups=_groups(subject, triples, labels, lang),
         incoming=[Group(labels.get(p, _short(p)), p, values) for p, values in sorted(incoming.items())],
         json_ld=json_ld.replace("</", "<\\/"),
+        incoming_counts=[(labels.get(p, _short(p)), p, n) for p, n in document.incoming_counts.items()],
+        incoming_total=document.incoming_total,
+        links_page=document.incoming_offset // INCOMING_PAGE + 1,
+        links_pages=max(1, -(-document.incoming_total // INCOMING_PAGE)),
     )
