@@ -130,7 +130,7 @@ def reconcile_batch(names: Sequence[str]) -> dict[str, dict[str, str]]:
 
 
 def build_phases(output: str) -> dict[str, float]:
-    """The phase timings `govlod build` prints (parse, validate, load, statistics, dumps, total),
+    """The phase timings `govlod build` prints (parse, validate, load, statistics, dumps, index, total),
     read leniently: a phase whose line is missing or changed wording is left out, never guessed."""
     patterns = {
         "parse": r"parsed .* in ([\d.]+) s",
@@ -138,6 +138,7 @@ def build_phases(output: str) -> dict[str, float]:
         "load": r"loaded .* in ([\d.]+) s",
         "statistics": r"statistics in ([\d.]+) s",
         "dumps": r"dumps in ([\d.]+) s",
+        "index": r"index of .* in ([\d.]+) s",
         "total": r"built .* in ([\d.]+) s",
     }
     phases = {}

@@ -51,6 +51,14 @@ def bundled_store(bundled: list[SourceFile]) -> ox.Store:
 
 
 @pytest.fixture(scope="session")
+def bundled_default_graph(bundled_store: ox.Store) -> ox.Store:
+    """The bundled data as a served store's default graph holds it: the union of the graphs."""
+    store = ox.Store()
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in bundled_store)
+    return store
+
+
+@pytest.fixture(scope="session")
 def validate_with_ontology(shapes: Shapes, ontology: list[SourceFile]):  # type: ignore[no-untyped-def]
     def run(paths: Sequence[Path]) -> ValidationReport:
         return validate_sources(discover(paths) + ontology, shapes)

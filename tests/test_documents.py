@@ -31,11 +31,8 @@ NOVARA = ID_SPACE + "organization/coordinamento-enti-gestori-novara"
 
 
 @pytest.fixture(scope="module")
-def default_graph(bundled_store: ox.Store) -> ox.Store:
-    """The bundled data as the served store's default graph holds it."""
-    store = ox.Store()
-    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in bundled_store)
-    return store
+def default_graph(bundled_default_graph: ox.Store) -> ox.Store:
+    return bundled_default_graph
 
 
 def _resources(store: ox.Store) -> list[ox.NamedNode]:

@@ -28,6 +28,7 @@ class Entity:
     names: list[str] = field(default_factory=list)
     types: set[str] = field(default_factory=set)
     identifiers: dict[str, set[str]] = field(default_factory=dict)  # property IRI -> values
+    context: str | None = None  # what tells it apart from its namesakes (govlod.index.context)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,13 @@ def name_score(query: str, name: str) -> float:
     return round(100.0 * 2 * common / (len(asked) + len(known)), 1)
 
 
+def identifier_key(value: str) -> str:
+    """An identifier as it is compared: "IT 01234567890" and "it01234567890" are the same."""
+    return normalise(value).replace(" ", "")
+
+
 def _same_identifier(asked: str, known: str) -> bool:
-    return normalise(asked).replace(" ", "") == normalise(known).replace(" ", "")
+    return identifier_key(asked) == identifier_key(known)
 
 
 def reconcile(

@@ -90,7 +90,7 @@ def test_build_phases_are_read_from_the_build_report() -> None:
         "parsed 58 files in 0.40 s\n"
         "validated in 2.10 s, loading alongside: conforms\n"
         "added 1,234 ORG triples and the provenance of 58 graphs\n"
-        "statistics in 0.30 s, dumps in 0.90 s\n"
+        "statistics in 0.30 s, dumps in 0.90 s, index of 14,211 resources in 1.10 s\n"
         "built 107,491 triples in 57 named graphs in 4.20 s into store/builds/x\n"
     )
     assert scale.build_phases(streamed) == {
@@ -98,6 +98,7 @@ def test_build_phases_are_read_from_the_build_report() -> None:
         "validate": 2.1,
         "statistics": 0.3,
         "dumps": 0.9,
+        "index": 1.1,
         "total": 4.2,
     }
     assert scale.build_phases("something else entirely") == {}

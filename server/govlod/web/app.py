@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 
 import govlod
 from govlod.settings import Settings
@@ -26,7 +28,7 @@ from govlod.web import (
     sparql,
     void_route,
 )
-from govlod.web.runtime import Runtime
+from govlod.web.runtime import MissingIndex, Runtime
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -79,9 +81,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.routes.extend(catalog_route.ROUTES)
     app.router.routes.extend(reconcile.ROUTES)
     app.include_router(health.router)
+    app.add_exception_handler(MissingIndex, _missing_index)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _describe_plain_routes(app)
     return app
+
+
+async def _missing_index(request: Request, error: Exception) -> Response:
+    return PlainTextResponse(f"503: {error}\n", status_code=503)
 
 
 def _describe_plain_routes(app: FastAPI) -> None:

@@ -1,91 +1,146 @@
-"""The home page (what the dataset is, its counts, publishers and entry points) and `/search`."""
+"""The home page (what the dataset is, its lists with their counts, publishers and entry points),
+`/browse/{list}` (a list page by page) and `/search`, all read from the build's finding aid."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from govlod.index.reading import Resource
 from govlod.media import BY_NAME, HTML, negotiate
-from govlod.search import LabelIndex
 from govlod.web.pages import page_language, render
 from govlod.web.runtime import Runtime
 
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-SKOS = "<http://www.w3.org/2004/02/skos/core#"
-HOME_ROWS = 5000  # at most this many entries per list on the home page
+PUBLISHERS = 100  # publishers of source pages listed on the home page
 
 
-def _entries_query(class_iri: str, lang: str) -> str:
-    return f"""SELECT ?item (SAMPLE(?l) AS ?label) WHERE {{ ?item a <{class_iri}> ; {LABEL} ?l .
-        FILTER (LANG(?l) = "{lang}" || LANG(?l) = "it") }} GROUP BY ?item ORDER BY ?label"""
+# The lists people browse: key in the URL, Italian and English titles, the class listed.
+SECTIONS: tuple[tuple[str, str, str, str], ...] = (
+    ("tables", "Tavoli di governance", "Governance tables", "{gl}GovernanceTable"),
+    (
+        "collaborations",
+        "Coordinamenti e strutture di governo",
+        "Coordinations and governance structures",
+        "http://www.w3.org/ns/org#OrganizationalCollaboration",
+    ),
+    ("bodies", "Enti pubblici", "Public bodies", "{gl}PublicBody"),
+    ("seats", "Posti ai tavoli", "Seats at the tables", "http://www.w3.org/ns/org#Post"),
+    ("laws", "Norme", "Laws", "http://data.europa.eu/eli/ontology#LegalResource"),
+)
+HOME_ENTRIES = 12  # the first few of each list on the home page; the rest are browsed page by page
+BROWSE_PAGE = 100
+SEARCH_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    kind: str
+    count: int
+    entries: list[Resource]
+
+
+def _sections(runtime: Runtime, lang: str, keys: tuple[str, ...], entries: int, offset: int = 0) -> list[Section]:
+    """The lists named by `keys` with their counts and `entries` resources from `offset` (blocking)."""
+    index = runtime.release_index()
+    found = []
+    for key, title_it, title_en, kind in SECTIONS:
+        if key in keys:
+            kind_iri = kind.format(gl=runtime.prefixes["gl"])
+            found.append(
+                Section(
+                    key,
+                    title_it if lang == "it" else title_en,
+                    kind_iri,
+                    index.count(kind_iri),
+                    index.listing(kind_iri, offset, entries, lang),
+                )
+            )
+    return found
 
 
 async def home(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     lang = page_language(request)
     gl = runtime.prefixes["gl"]
-    org = "http://www.w3.org/ns/org#"
-    counts = (
-        await runtime.executor.select(
-            f"""SELECT
-              (COUNT(DISTINCT ?body) AS ?bodies) (COUNT(DISTINCT ?table) AS ?tables) (COUNT(DISTINCT ?seat) AS ?seats)
-              WHERE {{ {{ ?body a <{gl}PublicBody> }} UNION {{ ?table a <{gl}GovernanceTable> }}
-                       UNION {{ ?seat a <{org}Post> }} }}""",
-        )
-    )[0]
-    sections = [
-        ("tables", "Tavoli di governance", "Governance tables", f"{gl}GovernanceTable"),
-        (
-            "collaborations",
-            "Coordinamenti e strutture di governo",
-            "Coordinations and governance structures",
-            f"{org}OrganizationalCollaboration",
-        ),
-        ("bodies", "Enti pubblici", "Public bodies", f"{gl}PublicBody"),
-        ("laws", "Norme", "Laws", "http://data.europa.eu/eli/ontology#LegalResource"),
-    ]
-    entries = [
-        (
-            key,
-            title_it if lang == "it" else title_en,
-            await runtime.executor.select(_entries_query(class_iri, lang), HOME_ROWS),
-        )
-        for key, title_it, title_en, class_iri in sections
-    ]
+    keys = tuple(key for key, *_ in SECTIONS)
+    sections = await run_in_threadpool(_sections, runtime, lang, keys, HOME_ENTRIES)
     publishers = await runtime.executor.select(
         f"""SELECT DISTINCT ?publisher ?label WHERE {{
               ?page a <{gl}SourcePage> ; <http://purl.org/dc/terms/publisher> ?publisher .
               ?publisher {LABEL} ?label . FILTER (LANG(?label) = "{lang}") }} ORDER BY ?label""",
-        HOME_ROWS,
+        PUBLISHERS,
     )
-    page = render(request, "home.html", info=runtime.info, counts=counts, entries=entries, publishers=publishers)
+    page = render(request, "home.html", info=runtime.info, sections=sections, publishers=publishers)
     page.headers["Link"] = f'<{request.base_url}.well-known/void>; rel="describedby"; type="text/turtle"'
     return page
 
 
-async def _index(runtime: Runtime) -> LabelIndex:
-    index: LabelIndex | None = runtime.for_build("label-index")
-    if index is None:
-        rows = await runtime.executor.select(
-            f"""SELECT ?s ?l WHERE {{ ?s {LABEL}|{SKOS}prefLabel>|{SKOS}altLabel> ?l . FILTER (isIRI(?s)) }}""",
-            max_rows=1_000_000,
-        )
-        index = runtime.keep_for_build("label-index", LabelIndex([(r["s"], r["l"]) for r in rows]))
-    return index
+def _page_number(request: Request) -> int | None:
+    asked = request.query_params.get("page", "1")
+    return int(asked) if asked.isascii() and asked.isdigit() and 0 < int(asked) < 10**7 else None
+
+
+async def browse(request: Request) -> Response:
+    """One page of one list, in a stable order, with the list's count."""
+    runtime: Runtime = request.app.state.runtime
+    key = request.path_params["key"]
+    page = _page_number(request)
+    if key not in {k for k, *_ in SECTIONS} or page is None:
+        return render(request, "not_found.html", status=404, iri=str(request.url))
+    lang = page_language(request)
+    (section,) = await run_in_threadpool(_sections, runtime, lang, (key,), BROWSE_PAGE, (page - 1) * BROWSE_PAGE)
+    pages = max(1, -(-section.count // BROWSE_PAGE))
+    if page > pages:
+        return render(request, "not_found.html", status=404, iri=str(request.url))
+    return render(request, "browse.html", section=section, page=page, pages=pages)
 
 
 async def search(request: Request) -> Response:
+    """Names ranked for people (exact, prefix, words, typos), by kind, a page at a time, HTML or JSON."""
     runtime: Runtime = request.app.state.runtime
     query = request.query_params.get("q", "").strip()
-    hits = (await _index(runtime)).search(query) if query else []
+    key = request.query_params.get("kind", "")
+    kinds = {k: kind.format(gl=runtime.prefixes["gl"]) for k, _, _, kind in SECTIONS}
+    page = _page_number(request)
+    if page is None or (key and key not in kinds):
+        return JSONResponse({"error": "page must be a page number and kind one of " + ", ".join(kinds)}, 400)
+    lang = page_language(request)
+    index = runtime.release_index()
+    hits, total = (
+        await run_in_threadpool(index.search, query, lang, kinds.get(key), SEARCH_PAGE, (page - 1) * SEARCH_PAGE)
+        if query
+        else ([], 0)
+    )
     media = negotiate(request.headers.get("accept"), (HTML, BY_NAME["json"]))
     if request.query_params.get("format") == "json" or media is not HTML:
-        return JSONResponse({"query": query, "results": [h.__dict__ for h in hits]})
-    return render(request, "search.html", query=query, hits=hits)
+        return JSONResponse(
+            {
+                "query": query,
+                "kind": key or None,
+                "page": page,
+                "total": total,
+                "results": [
+                    {"iri": h.iri, "label": h.label, "context": h.context, "score": h.score, "types": list(h.kinds)}
+                    for h in hits
+                ],
+            }
+        )
+    pages = max(1, -(-total // SEARCH_PAGE))
+    titles = [(k, title_it if lang == "it" else title_en) for k, title_it, title_en, _ in SECTIONS]
+    return render(
+        request, "search.html", query=query, hits=hits, total=total, page=page, pages=pages, kind=key, kinds=titles
+    )
 
 
 ROUTES = [
     Route("/", home, methods=["GET", "HEAD"], name="home"),
     Route("/search", search, methods=["GET", "HEAD"], name="search"),
+    Route("/browse/{key}", browse, methods=["GET", "HEAD"], name="browse"),
 ]

@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -16,7 +17,6 @@ from govlod.reconciliation import Candidate, Entity, reconcile
 from govlod.search import normalise
 from govlod.web.runtime import Runtime
 
-LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel>"
 IDENTIFIERS = ("partitaIVA", "codiceFiscale", "ipaCode", "istatCode")
 TYPES = {  # local name in the vocabulary (or full IRI) -> (Italian name, English name)
     "PublicBody": ("Ente pubblico", "Public body"),
@@ -39,29 +39,6 @@ def _type_iri(runtime: Runtime, key: str) -> str:
     return key if key.startswith(("http://", "https://")) else _vocab(runtime) + key
 
 
-async def entities(runtime: Runtime) -> list[Entity]:
-    """Every entity of the dataset with its names, types and identifiers, read once per build."""
-    cached: list[Entity] | None = runtime.for_build("reconcile")
-    if cached is not None:
-        return cached
-    space = f"{runtime.settings.base_iri}id/"
-    scope = f'FILTER (STRSTARTS(STR(?s), "{space}"))'
-    by_iri: dict[str, Entity] = {}
-    for row in await runtime.executor.select(f"SELECT ?s ?l WHERE {{ ?s {LABELS} ?l {scope} }}", 1_000_000):
-        by_iri.setdefault(row["s"], Entity(row["s"])).names.append(row["l"])
-    for row in await runtime.executor.select(f"SELECT ?s ?t WHERE {{ ?s a ?t {scope} }}", 1_000_000):
-        if row["s"] in by_iri:
-            by_iri[row["s"]].types.add(row["t"])
-    properties = " ".join(f"<{_vocab(runtime)}{name}>" for name in IDENTIFIERS)
-    for row in await runtime.executor.select(
-        f"SELECT ?s ?p ?v WHERE {{ VALUES ?p {{ {properties} }} ?s ?p ?v {scope} }}", 1_000_000
-    ):
-        if row["s"] in by_iri:
-            by_iri[row["s"]].identifiers.setdefault(row["p"], set()).add(row["v"])
-    found: list[Entity] = runtime.keep_for_build("reconcile", sorted(by_iri.values(), key=lambda e: e.iri))
-    return found
-
-
 def _short(runtime: Runtime, iri: str) -> str:
     """Entity ids are paths in the identifier space: `organization/sercop`."""
     return iri.removeprefix(f"{runtime.settings.base_iri}id/")
@@ -75,17 +52,24 @@ def _types_of(runtime: Runtime, entity: Entity) -> list[dict[str, str]]:
     ]
 
 
+def _kind_names(runtime: Runtime, kinds: tuple[str, ...]) -> list[str]:
+    return [names[0] for k, names in TYPES.items() if _type_iri(runtime, k) in kinds]
+
+
 def _candidate(runtime: Runtime, c: Candidate) -> dict[str, Any]:
-    return {
+    answer = {
         "id": _short(runtime, c.entity.iri),
         "name": c.name,
         "score": c.score,
         "match": c.match,
         "type": _types_of(runtime, c.entity),
     }
+    if c.entity.context:  # what tells this "Tavolo Politico" from the others
+        answer["description"] = c.entity.context
+    return answer
 
 
-def _run(runtime: Runtime, pool: list[Entity], query: dict[str, Any]) -> list[Candidate]:
+def _run(runtime: Runtime, query: dict[str, Any]) -> list[Candidate]:
     text = str(query.get("query", ""))
     types = query.get("type")
     type_list = [types] if isinstance(types, str) else list(types or [])
@@ -96,7 +80,13 @@ def _run(runtime: Runtime, pool: list[Entity], query: dict[str, Any]) -> list[Ca
         if pid and value is not None:
             properties.append((_type_iri(runtime, pid), str(value)))
     limit = int(query.get("limit", 5) or 5)
+    pool = runtime.release_index().candidates(text, properties)
     return reconcile(pool, text, [_type_iri(runtime, t) for t in type_list], properties, limit)
+
+
+def _answer(runtime: Runtime, queries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The candidates of each query of a batch (blocking index reads: run off the event loop)."""
+    return [[_candidate(runtime, c) for c in _run(runtime, query)] for query in queries]
 
 
 def manifest(request: Request, runtime: Runtime) -> dict[str, Any]:
@@ -147,13 +137,11 @@ async def root(request: Request) -> Response:
             raise ValueError("queries must be a JSON object of named queries")
     except (ValueError, TypeError, AttributeError) as error:
         return JSONResponse({"error": f"bad request: {error}"}, status_code=400)
-    pool = await entities(runtime)
-    answer = {}
     for key, query in batch.items():
         if not isinstance(query, dict):
             return JSONResponse({"error": f"bad request: query {key} is not an object"}, status_code=400)
-        answer[key] = {"result": [_candidate(runtime, c) for c in _run(runtime, pool, query)]}
-    return JSONResponse(answer)
+    results = await run_in_threadpool(_answer, runtime, list(batch.values()))
+    return JSONResponse({key: {"result": result} for key, result in zip(batch, results, strict=True)})
 
 
 async def match(request: Request) -> Response:
@@ -165,8 +153,7 @@ async def match(request: Request) -> Response:
         assert isinstance(queries, list)
     except (ValueError, KeyError, TypeError, AssertionError):
         return JSONResponse({"error": 'bad request: a JSON body {"queries": [...]} is expected'}, status_code=400)
-    pool = await entities(runtime)
-    results = []
+    legacy_queries = []
     for query in queries:
         conditions = query.get("conditions", [])
         name = next((c.get("propertyValue") for c in conditions if c.get("matchType") == "name"), "")
@@ -175,9 +162,11 @@ async def match(request: Request) -> Response:
             for c in conditions
             if c.get("matchType") == "property"
         ]
-        legacy = {"query": name, "type": query.get("type"), "limit": query.get("limit", 5), "properties": properties}
-        results.append({"candidates": [_candidate(runtime, c) for c in _run(runtime, pool, legacy)]})
-    return JSONResponse({"results": results})
+        legacy_queries.append(
+            {"query": name, "type": query.get("type"), "limit": query.get("limit", 5), "properties": properties}
+        )
+    results = await run_in_threadpool(_answer, runtime, legacy_queries)
+    return JSONResponse({"results": [{"candidates": candidates} for candidates in results]})
 
 
 async def suggest(request: Request) -> Response:
@@ -185,20 +174,16 @@ async def suggest(request: Request) -> Response:
     kind = request.path_params["kind"]
     prefix = normalise(request.query_params.get("prefix", ""))
     if kind == "entity":
-        pool = await entities(runtime)
-        named = [(e, min(e.names, key=len)) for e in pool if e.names and prefix]
-        # Names that start with the prefix first, shortest first; then names that contain it.
-        found = sorted(
-            (pair for pair in named if prefix in normalise(pair[1])),
-            key=lambda pair: (not normalise(pair[1]).startswith(prefix), len(pair[1]), pair[1]),
-        )
+        hits, _ = await run_in_threadpool(runtime.release_index().search, prefix, "it", None, 20) if prefix else ([], 0)
         result = [
             {
-                "id": _short(runtime, e.iri),
-                "name": n,
-                "description": ", ".join(t["name"] for t in _types_of(runtime, e)),
+                "id": _short(runtime, hit.iri),
+                "name": hit.label,
+                "description": " — ".join(
+                    part for part in (hit.context, ", ".join(_kind_names(runtime, hit.kinds))) if part
+                ),
             }
-            for e, n in found[:20]
+            for hit in hits
         ]
     elif kind == "type":
         result = [
@@ -214,8 +199,8 @@ async def suggest(request: Request) -> Response:
 async def preview(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     wanted = f"{runtime.settings.base_iri}id/{request.query_params.get('id', '')}"
-    entity = next((e for e in await entities(runtime) if e.iri == wanted), None)
-    if entity is None:
+    entity = await run_in_threadpool(runtime.release_index().entity, wanted)
+    if entity is None or not entity.names:
         return HTMLResponse("<p>Non trovato / Not found</p>", status_code=404)
     types = ", ".join(t["name"] for t in _types_of(runtime, entity))
     identifiers = "".join(
@@ -235,10 +220,10 @@ async def preview(request: Request) -> Response:
 async def _extend(runtime: Runtime, request_body: dict[str, Any]) -> dict[str, Any]:
     ids = [str(i) for i in request_body.get("ids", [])]
     wanted = [str(p.get("id")) for p in request_body.get("properties", [])]
-    pool = {e.iri: e for e in await entities(runtime)}
+    index = runtime.release_index()
     rows: dict[str, dict[str, list[dict[str, str]]]] = {}
     for short in ids:
-        entity = pool.get(f"{runtime.settings.base_iri}id/{short}")
+        entity = await run_in_threadpool(index.entity, f"{runtime.settings.base_iri}id/{short}")
         row: dict[str, list[dict[str, str]]] = {}
         for pid in wanted:
             values = entity.identifiers.get(_type_iri(runtime, pid), set()) if entity else set()

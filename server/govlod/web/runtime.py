@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from govlod.index.building import INDEX_FILE
+from govlod.index.reading import ReleaseIndex
 from govlod.namespaces import project_prefixes
 from govlod.settings import Settings
 from govlod.sparql.cache import AnswerCache
@@ -12,6 +14,10 @@ from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.memory import memory_copy_limit, resident_limit
 from govlod.sparql.reader import BuildReader
 from govlod.store import BuildInfo, StoreFolder
+
+
+class MissingIndex(Exception):
+    """A build made by an older version, without the finding aid this server reads."""
 
 
 @dataclass
@@ -79,6 +85,16 @@ class Runtime:
         self.indexes = {key: kept for key, kept in self.indexes.items() if key[1] == build}
         self.indexes[(name, build)] = value
         return value
+
+    def release_index(self) -> ReleaseIndex:
+        """The finding aid of the build being served (search, reconciliation, sitemaps)."""
+        index: ReleaseIndex | None = self.for_build("release-index")
+        if index is None:
+            path = self.folder.build_path(self.build_id) / INDEX_FILE
+            if not path.is_file():
+                raise MissingIndex(f"the build being served has no {INDEX_FILE}: run `govlod build` again")
+            index = self.keep_for_build("release-index", ReleaseIndex(path))
+        return index
 
     def prefix_block(self) -> str:
         return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in self.prefixes.items())

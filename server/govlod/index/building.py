@@ -1,0 +1,127 @@
+"""Writing the finding aid of a build from its store (see govlod.index)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from govlod.index.context import ORG, RDFS_LABEL, SKOS, best_label, container_properties, context_label
+from govlod.reconciliation import identifier_key
+from govlod.search import normalise
+
+INDEX_FILE = "index.sqlite"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+NAME_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")  # the first two are labels
+IDENTIFIER_PROPERTIES = ("partitaIVA", "codiceFiscale", "ipaCode", "istatCode")
+LANGUAGES = ("it", "en")
+DEFAULT_GRAPH = ox.DefaultGraph()
+
+SCHEMA = """
+CREATE TABLE resource (
+  id INTEGER PRIMARY KEY,           -- in the order of the IRIs: stable pages and sitemaps
+  iri TEXT NOT NULL UNIQUE,
+  label_it TEXT, label_en TEXT,     -- own label, else one made from what it links (a membership)
+  context_it TEXT, context_en TEXT  -- the labels of its containers (govlod.index.context)
+);
+CREATE TABLE name (resource INTEGER NOT NULL, text TEXT NOT NULL, normal TEXT NOT NULL);
+CREATE TABLE kind (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
+CREATE TABLE resource_kind (resource INTEGER NOT NULL, kind INTEGER NOT NULL);
+CREATE TABLE identifier (resource INTEGER NOT NULL, property TEXT NOT NULL, value TEXT NOT NULL, normal TEXT NOT NULL);
+CREATE VIRTUAL TABLE name_words USING fts5(
+  normal, content='name', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+CREATE VIRTUAL TABLE name_trigrams USING fts5(normal, content='name', tokenize='trigram');
+"""
+INDEXES = """
+CREATE INDEX name_resource ON name (resource);
+CREATE INDEX resource_kind_kind ON resource_kind (kind, resource);
+CREATE INDEX resource_kind_resource ON resource_kind (resource);
+CREATE INDEX identifier_value ON identifier (property, normal);
+CREATE INDEX name_normal ON name (normal);
+INSERT INTO name_words (name_words) VALUES ('rebuild');
+INSERT INTO name_trigrams (name_trigrams) VALUES ('rebuild');
+"""
+
+
+def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
+    return store.quads_for_pattern(None, ox.NamedNode(predicate), None, DEFAULT_GRAPH)
+
+
+def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> int:
+    """Write the finding aid of the default graph of `store` at `path`; the number of resources."""
+    kinds: dict[str, set[str]] = {}
+    for quad in store.quads_for_pattern(None, RDF_TYPE, None, DEFAULT_GRAPH):
+        subject, kind = quad.subject, quad.object
+        if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value.startswith(id_space):
+            kinds.setdefault(subject.value, set()).add(kind.value)
+    names: list[tuple[str, str]] = []
+    labels: dict[str, dict[str, str]] = {}
+    for prop in NAME_PROPERTIES:
+        for quad in _quads(store, prop):
+            subject, name = quad.subject, quad.object
+            if not (isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal)):
+                continue
+            if prop != NAME_PROPERTIES[2]:  # labels of any IRI: containers may live elsewhere
+                labels.setdefault(subject.value, {}).setdefault(name.language or "", name.value)
+            if subject.value in kinds:
+                names.append((subject.value, name.value))
+    containers: dict[str, str] = {}
+    for prop, forward in container_properties(vocabulary):
+        for quad in _quads(store, prop):
+            inner, outer = (quad.subject, quad.object) if forward else (quad.object, quad.subject)
+            if isinstance(inner, ox.NamedNode) and isinstance(outer, ox.NamedNode):
+                containers.setdefault(inner.value, outer.value)
+    members = {
+        q.subject.value: q.object.value
+        for q in _quads(store, ORG + "member")
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+    }
+    identifiers = [
+        (q.subject.value, prop, q.object.value)
+        for prop in (vocabulary + name for name in IDENTIFIER_PROPERTIES)
+        for q in _quads(store, prop)
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
+    ]
+    order = {iri: number for number, iri in enumerate(sorted(kinds), start=1)}
+
+    def own_label(iri: str, lang: str) -> str | None:
+        label = best_label(labels, iri, lang)
+        if label is None and iri in members:  # a membership is known by who holds it
+            label = best_label(labels, members[iri], lang)
+        return label
+
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with sqlite3.connect(partial) as db:
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+        db.executemany(
+            "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    number,
+                    iri,
+                    *(own_label(iri, lang) for lang in LANGUAGES),
+                    *(context_label(iri, containers, labels, lang) for lang in LANGUAGES),
+                )
+                for iri, number in order.items()
+            ),
+        )
+        db.executemany(
+            "INSERT INTO name VALUES (?, ?, ?)", ((order[iri], text, normalise(text)) for iri, text in names)
+        )
+        kind_ids = {iri: number for number, iri in enumerate(sorted({k for ks in kinds.values() for k in ks}), 1)}
+        db.executemany("INSERT INTO kind VALUES (?, ?)", ((number, iri) for iri, number in kind_ids.items()))
+        db.executemany(
+            "INSERT INTO resource_kind VALUES (?, ?)",
+            ((order[iri], kind_ids[kind]) for iri, of_resource in kinds.items() for kind in of_resource),
+        )
+        db.executemany(
+            "INSERT INTO identifier VALUES (?, ?, ?, ?)",
+            ((order[iri], prop, value, identifier_key(value)) for iri, prop, value in identifiers if iri in order),
+        )
+        db.executescript(INDEXES)
+    db.close()
+    partial.replace(path)
+    return len(order)
