@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import gzip
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import httpx
 import pytest
 import rdflib
+import xmlschema
 
 from tests.helpers import RunningServer
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SCHEMAS = Path(__file__).parent / "sitemaps"
+SITEMAP_SCHEMA = xmlschema.XMLSchema(SCHEMAS / "sitemap.xsd")
+SITEINDEX_SCHEMA = xmlschema.XMLSchema(SCHEMAS / "siteindex.xsd")
 
 
 def _count(server: RunningServer, query: str) -> int:
@@ -74,16 +81,31 @@ def test_home_page_points_to_void(linked_server: RunningServer) -> None:
     assert link == f'<{linked_server.url}.well-known/void>; rel="describedby"; type="text/turtle"'
 
 
-def test_robots_points_to_a_sitemap_of_every_document_page(linked_server: RunningServer) -> None:
+def _locations(xml: bytes, schema: xmlschema.XMLSchema) -> list[str]:
+    schema.validate(xml)
+    return [str(e.text) for e in ET.fromstring(xml).iter(f"{{{SITEMAP}}}loc")]
+
+
+def test_robots_points_to_a_sitemap_index_listing_every_document_page_once(linked_server: RunningServer) -> None:
     robots = httpx.get(linked_server.url + "robots.txt").text
     assert f"Sitemap: {linked_server.url}sitemap.xml" in robots
-    sitemap = ET.fromstring(httpx.get(linked_server.url + "sitemap.xml").content)
-    locations = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    files = _locations(httpx.get(linked_server.url + "sitemap.xml").content, SITEINDEX_SCHEMA)
+    assert files[0] == f"{linked_server.url}sitemaps/pages.xml.gz" and len(files) == 2
+    locations: list[str] = []
+    for file in files:
+        answer = httpx.get(file)
+        assert answer.headers["content-type"] == "application/gzip"
+        plain = gzip.decompress(answer.content)
+        assert len(plain) < 50 * 2**20
+        locations += _locations(plain, SITEMAP_SCHEMA)
     subjects = _count(
         linked_server,
         f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER (STRSTARTS(STR(?s), "{linked_server.url}id/")) }}',
     )
-    assert len(locations) == subjects + 2  # the home page and the vocabulary
-    assert f"{linked_server.url}doc/organization/coordinamento-enti-gestori-novara/tavolo-politico.html" in locations
+    pages = [url for url in locations if "/doc/" in url]
+    assert len(pages) == len(set(pages)) == subjects
+    assert f"{linked_server.url}doc/organization/coordinamento-enti-gestori-novara/tavolo-politico.html" in pages
+    assert httpx.get(f"{linked_server.url}sitemaps/resources-2.xml.gz").status_code == 404
+    assert httpx.get(f"{linked_server.url}sitemaps/anything.xml").status_code == 404
     page = httpx.get(str(locations[-1]))
     assert page.status_code == 200

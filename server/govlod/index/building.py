@@ -51,11 +51,15 @@ def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
 
 def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> int:
     """Write the finding aid of the default graph of `store` at `path`; the number of resources."""
-    kinds: dict[str, set[str]] = {}
+    # Every IRI of the identifier space that the data says something about has a page.
+    space = ox.Literal(id_space)  # a setting, written as an escaped literal
+    subjects = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), {space})) }}")
+    assert isinstance(subjects, ox.QuerySolutions)
+    kinds: dict[str, set[str]] = {str(solution[0].value): set() for solution in subjects}
     for quad in store.quads_for_pattern(None, RDF_TYPE, None, DEFAULT_GRAPH):
         subject, kind = quad.subject, quad.object
-        if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value.startswith(id_space):
-            kinds.setdefault(subject.value, set()).add(kind.value)
+        if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value in kinds:
+            kinds[subject.value].add(kind.value)
     names: list[tuple[str, str]] = []
     labels: dict[str, dict[str, str]] = {}
     for prop in NAME_PROPERTIES:
