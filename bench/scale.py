@@ -333,7 +333,25 @@ def _render_reconciliation(reconcile: Mapping[str, Any]) -> list[str]:
     lines += [
         "",
         "- Names drawn from the store's `rdfs:label` values, shuffled with a fixed seed; the first batch "
-        "(not in p50/p99) also reads the reconciliation entities of the build." + _load_average(reconcile),
+        "(not in p50/p99) also opens the build's finding aid." + _load_average(reconcile),
+    ]
+    return [*lines, ""]
+
+
+def _render_search(search: Mapping[str, Any]) -> list[str]:
+    row = [
+        _count(search["queries"]),
+        _number(search.get("first_query_ms")),
+        _number(search.get("p50_ms")),
+        _number(search.get("p99_ms")),
+        f"{search['with_results']:,} of {search['queries']:,}",
+    ]
+    lines = ["### Search: one query at a time to /search (JSON)", ""]
+    lines += _table(["queries", "first (ms)", "p50 (ms)", "p99 (ms)", "queries with a result"], "rrrrr", [row])
+    lines += [
+        "",
+        "- Queries made from the store's `rdfs:label` values, shuffled with a fixed seed: whole names, "
+        "the first half of a name, its last two words, and names with a letter left out." + _load_average(search),
     ]
     return [*lines, ""]
 
@@ -358,6 +376,7 @@ def render_markdown(result: Mapping[str, Any]) -> str:
         "load": _render_loading,
         "sparql": _render_sparql,
         "deref": _render_dereferencing,
+        "search": _render_search,
         "reconcile": _render_reconciliation,
     }
     for section, render in renderers.items():
@@ -924,6 +943,53 @@ def measure_dereferencing(
 # --- 4. reconciliation ----------------------------------------------------------------------------
 
 
+def search_queries(names: Sequence[str], rng: random.Random) -> list[str]:
+    """What people type: whole names, the start of a name, a name's last two words, and a misspelt word."""
+    queries = []
+    for number, name in enumerate(names):
+        words = name.split()
+        kind = number % 4
+        if kind == 1 and len(name) > 6:
+            name = name[: max(3, len(name) // 2)]
+        elif kind == 2 and len(words) > 2:
+            name = " ".join(words[-2:])
+        elif kind == 3 and len(words[0]) > 4:
+            cut = rng.randrange(1, len(words[0]) - 1)
+            name = " ".join([words[0][:cut] + words[0][cut + 1 :], *words[1:]])  # a letter left out
+        queries.append(name)
+    return queries
+
+
+def measure_search(server: Server, queries: Sequence[str], seconds: float) -> dict[str, Any]:
+    """Latency of /search (JSON) one query at a time, as a person typing would send them."""
+    section: dict[str, Any] = {"load_average_before": os.getloadavg()}
+    print("search:", flush=True)
+    timings: list[float] = []
+    found = 0
+    deadline = time.monotonic() + seconds
+    with httpx.Client(base_url=server.origin, timeout=600) as client:
+        for index, query in enumerate(queries):
+            started = time.perf_counter()
+            response = client.get("/search", params={"q": query, "format": "json"})
+            elapsed = time.perf_counter() - started
+            response.raise_for_status()
+            if index == 0:
+                section["first_query_ms"] = elapsed * 1000
+                continue
+            timings.append(elapsed)
+            found += bool(response.json()["results"])
+            if time.monotonic() > deadline:
+                break
+    section.update(
+        queries=len(timings),
+        with_results=found,
+        p50_ms=percentile(timings, 50) * 1000 if timings else None,
+        p99_ms=percentile(timings, 99) * 1000 if timings else None,
+    )
+    print(f"  {len(timings)} queries: p50 {section['p50_ms']:.1f} ms, p99 {section['p99_ms']:.1f} ms", flush=True)
+    return section
+
+
 def measure_reconciliation(
     server: Server, names: Sequence[str], batches: int, batch_size: int, seconds: float
 ) -> dict[str, Any]:
@@ -1025,8 +1091,8 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, help="use this generated folder instead of generating OUT/data-SIZE")
     parser.add_argument(
         "--sections",
-        default="load,sparql,deref,reconcile",
-        help="comma-separated subset of load,sparql,deref,reconcile (without load, an existing store is reused)",
+        default="load,sparql,deref,search,reconcile",
+        help="comma-separated subset of load,sparql,deref,search,reconcile (without load, an existing store is reused)",
     )
     parser.add_argument("--with-rdflib", action="store_true", help="also measure rdflib-endpoint (up to 1M triples)")
     parser.add_argument("--runs", type=int, default=5, help="least runs per query and server (median reported)")
@@ -1048,7 +1114,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="seed of the shuffles of IRIs and names")
     args = parser.parse_args(argv)
     args.sections = [s.strip() for s in args.sections.split(",") if s.strip()]
-    unknown = set(args.sections) - {"load", "sparql", "deref", "reconcile"}
+    unknown = set(args.sections) - {"load", "sparql", "deref", "search", "reconcile"}
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
     if args.with_rdflib and args.triples > RDFLIB_MAX_TRIPLES:
@@ -1111,7 +1177,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
 
         wanted = {
-            "govlod": bool({"sparql", "deref", "reconcile"} & set(args.sections)),
+            "govlod": bool({"sparql", "deref", "search", "reconcile"} & set(args.sections)),
             "oxigraph": "sparql" in args.sections,
             "trivial": "deref" in args.sections,
             "rdflib": "sparql" in args.sections and args.with_rdflib,
@@ -1145,7 +1211,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                     work,
                 )
                 save()
-            if "reconcile" in args.sections:
+            names: list[str] = []
+            if {"search", "reconcile"} & set(args.sections):
                 names = select_values(
                     servers["govlod"].probe,
                     f"SELECT DISTINCT ?l WHERE {{ ?s <{RDFS_LABEL}> ?l "
@@ -1153,6 +1220,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                     "l",
                 )
                 rng.shuffle(names)
+            if "search" in args.sections:
+                result["search"] = measure_search(servers["govlod"], search_queries(names, rng), args.reconcile_seconds)
+                save()
+            if "reconcile" in args.sections:
                 result["reconcile"] = measure_reconciliation(
                     servers["govlod"], names, args.reconcile_batches, 10, args.reconcile_seconds
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from govlod.documents import INCOMING_PAGE, describe, incoming_links
+from govlod.documents import INCOMING_PAGE, TermNotes, describe, incoming_links
 from govlod.namespaces import ID_SPACE, VOCABULARY
 
 _LABELS = "<http://www.w3.org/2000/01/rdf-schema#label>, <http://www.w3.org/2004/02/skos/core#prefLabel>"
@@ -72,3 +72,10 @@ def test_incoming_links_are_paged_and_counted_by_property(default_graph: ox.Stor
     assert len(first) == INCOMING_PAGE and len(second) == 30
     assert first[0].source.endswith("/0000") and first[0].label == "Tavolo 0"
     assert {link.source for link in first}.isdisjoint(link.source for link in second)
+
+
+def test_remembered_labels_and_types_give_the_same_documents(default_graph: ox.Store) -> None:
+    notes = TermNotes(default_graph, size=3)  # tiny: remembered terms are also forgotten again
+    for resource in _resources(default_graph)[:150]:
+        assert describe(default_graph, resource, notes) == describe(default_graph, resource)
+    assert len(notes._notes) == 3

@@ -8,7 +8,8 @@ where the equivalent CONSTRUCT took ten times that (planning and evaluating its 
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -24,6 +25,9 @@ RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 LABEL_PREDICATES = (RDFS_LABEL, SKOS_PREF_LABEL)
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+TARGET_PREDICATES = (*LABEL_PREDICATES, RDF_TYPE)  # what a document tells of the resources it links to
+PREDICATE_PREDICATES = (RDFS_LABEL,)  # and of the properties it uses
+NOTES_SIZE = 200_000  # resources whose labels and types a server remembers (a few hundred bytes each)
 DEFAULT_GRAPH = ox.DefaultGraph()
 
 
@@ -63,9 +67,38 @@ def _triples(
     )
 
 
-def describe(store: ox.Store, subject: ox.NamedNode) -> list[ox.Triple]:
+class TermNotes:
+    """The labels and types of resources that documents point to, remembered for one build.
+
+    Most of a document's lookups are about what it links to, and what it links to recurs: the
+    tables, roles and bodies of thousands of seats and memberships, the same few properties.
+    """
+
+    def __init__(self, store: ox.Store, size: int = NOTES_SIZE):
+        self._store = store
+        self._size = size
+        self._notes: OrderedDict[ox.NamedNode, tuple[ox.Triple, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def about(self, term: ox.NamedNode, predicates: tuple[ox.NamedNode, ...]) -> tuple[ox.Triple, ...]:
+        """The triples of `term` with one of `predicates` (always the same for a given term)."""
+        with self._lock:
+            found = self._notes.get(term)
+            if found is not None:
+                self._notes.move_to_end(term)
+                return found
+        found = tuple(t for predicate in predicates for t in _triples(self._store, term, predicate))
+        with self._lock:
+            self._notes[term] = found
+            if len(self._notes) > self._size:
+                self._notes.popitem(last=False)
+        return found
+
+
+def describe(store: ox.Store, subject: ox.NamedNode, notes: TermNotes | None = None) -> list[ox.Triple]:
     """The resource's triples, its blank nodes' (three levels down), and the labels and types of
     the resources and properties it uses, the resource's own triples first."""
+    notes = notes or TermNotes(store)
     own = list(_triples(store, subject))
     found: dict[ox.Triple, None] = dict.fromkeys(own)
     frontier = [t.object for t in own if isinstance(t.object, ox.BlankNode)]
@@ -84,10 +117,9 @@ def describe(store: ox.Store, subject: ox.NamedNode) -> list[ox.Triple]:
     for target in dict.fromkeys(t.object for t in own if isinstance(t.object, ox.NamedNode)):
         if len(found) >= MAX_TRIPLES:
             break
-        for predicate in (*LABEL_PREDICATES, RDF_TYPE):
-            found.update(dict.fromkeys(_triples(store, target, predicate)))
+        found.update(dict.fromkeys(notes.about(target, TARGET_PREDICATES)))
     for used in dict.fromkeys(t.predicate for t in own):
-        found.update(dict.fromkeys(_triples(store, used, RDFS_LABEL)))
+        found.update(dict.fromkeys(notes.about(used, PREDICATE_PREDICATES)))
     triples = list(found)[:MAX_TRIPLES]
     # The resource's own statements first, then the rest: serialisers group by subject in order.
     triples.sort(key=lambda t: (t.subject != subject, str(t.subject), str(t.predicate), str(t.object)))
@@ -134,7 +166,8 @@ def read_document(
     except ValueError:  # not an IRI (a space, a quote...): nothing in the store can be about it
         return Document(iri=iri, triples=[])
     store = reader.store(build_id)
-    document = Document(iri=iri, triples=describe(store, subject), incoming_offset=incoming_offset)
+    notes = reader.keep(build_id, "term-notes", lambda: TermNotes(store))
+    document = Document(iri=iri, triples=describe(store, subject, notes), incoming_offset=incoming_offset)
     if with_incoming and document.exists:
         document.incoming, document.incoming_counts = incoming_links(store, subject, max(incoming_offset, 0))
     return document

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 
 from govlod.store import StoreFolder, engine_path
 
+T = TypeVar("T")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Bindings = Mapping[str, Term]
 
@@ -31,6 +33,7 @@ class BuildReader:
     def __init__(self, folder: StoreFolder):
         self._folder = folder
         self._stores: dict[str, ox.Store] = {}
+        self._kept: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()  # the reader is used from the server's worker threads
 
     def store(self, build_id: str) -> ox.Store:
@@ -40,7 +43,17 @@ class BuildReader:
                 store = ox.Store.read_only(str(engine_path(self._folder.build_path(build_id))))
                 # The previous build is no longer served once a request names the new one.
                 self._stores = {build_id: store}
+                self._kept = {}
             return store
+
+    def keep(self, build_id: str, name: str, make: Callable[[], T]) -> T:
+        """What `make` makes, made once for the build and kept while the build is read."""
+        self.store(build_id)
+        with self._lock:
+            kept = self._kept.get((build_id, name))
+            if kept is None:
+                kept = self._kept[(build_id, name)] = make()
+            return cast(T, kept)
 
     def select(self, build_id: str, query: str, bindings: Bindings, limit: int) -> list[dict[str, Term]]:
         """Rows of a SELECT with `bindings` in place of their variables, at most `limit`."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -133,7 +132,7 @@ async def document(request: Request) -> Response:
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
     # Blocking reads of the store, off the event loop: Oxigraph releases the GIL while it reads.
-    found, governance = await run_in_threadpool(_read, runtime, build_id, iri, media, lang, links)
+    found, governance = _read(runtime, build_id, iri, media, lang, links)
     if not found.exists:
         if media is HTML:
             return render(request, "not_found.html", status=404, iri=iri)
