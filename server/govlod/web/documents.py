@@ -3,6 +3,8 @@ the document in the negotiated or suffixed format, with validators for caches.""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -17,6 +19,8 @@ from govlod.rendering import render_rdf
 from govlod.web.pages import page_language, render
 from govlod.web.resource_page import resource_view
 from govlod.web.runtime import Runtime
+
+PAGE_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-reader")
 
 # The first is the answer to a client that states no preference (no Accept, or */*).
 DOCUMENT_FORMATS: tuple[MediaFormat, ...] = tuple(
@@ -131,8 +135,15 @@ async def document(request: Request) -> Response:
     cached = runtime.cache.get(key)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
-    # Blocking reads of the store, off the event loop: Oxigraph releases the GIL while it reads.
-    found, governance = _read(runtime, build_id, iri, media, lang, links)
+    if media is HTML:
+        # A page also runs the governance queries (milliseconds, more for a resource with thousands
+        # of links): off the event loop, on a few threads, since Oxigraph releases the GIL in queries.
+        loop = asyncio.get_running_loop()
+        found, governance = await loop.run_in_executor(PAGE_READERS, _read, runtime, build_id, iri, media, lang, links)
+    else:
+        # A document alone is a few index lookups: sending it to a thread would cost more in GIL
+        # hand-overs than reading it here.
+        found, governance = _read(runtime, build_id, iri, media, lang, links)
     if not found.exists:
         if media is HTML:
             return render(request, "not_found.html", status=404, iri=iri)
