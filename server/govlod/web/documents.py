@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
+from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -113,7 +114,9 @@ def _read(
     )
     if media is not HTML or not found.exists:
         return found, None
-    return found, governance_view(runtime.reader, build_id, iri, runtime.prefixes["gl"], lang)
+    own = {t.predicate.value for t in found.triples if isinstance(t.subject, NamedNode) and t.subject.value == iri}
+    incoming = set(found.incoming_counts)
+    return found, governance_view(runtime.reader, build_id, iri, runtime.prefixes["gl"], lang, own, incoming)
 
 
 async def document(request: Request) -> Response:
