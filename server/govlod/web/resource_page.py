@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,15 +63,27 @@ def vocabulary_labels() -> tuple[ox.Triple, ...]:
     )
 
 
-def _labels(triples: list[ox.Triple], lang: str) -> dict[str, str]:
-    """The best label of every IRI: the reader's language, then Italian, then any."""
-    ranked: dict[str, tuple[int, str]] = {}
-    for t in (*vocabulary_labels(), *triples):
+def _rank_labels(triples: Iterable[ox.Triple], lang: str, ranked: dict[str, tuple[int, str]]) -> None:
+    """Keep in `ranked` the best label of every IRI: the reader's language, then Italian, then any."""
+    for t in triples:
         if t.predicate.value in LABELS and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
             rank = 0 if t.object.language == lang else 1 if t.object.language == "it" else 2
             current = ranked.get(t.subject.value)
             if current is None or rank < current[0]:
                 ranked[t.subject.value] = (rank, t.object.value)
+
+
+@functools.cache
+def _vocabulary_ranks(lang: str) -> dict[str, tuple[int, str]]:
+    ranked: dict[str, tuple[int, str]] = {}
+    _rank_labels(vocabulary_labels(), lang, ranked)
+    return ranked
+
+
+def _labels(triples: list[ox.Triple], lang: str) -> dict[str, str]:
+    """The best label of every IRI, the standard terms' included (ranked once per language)."""
+    ranked = dict(_vocabulary_ranks(lang))
+    _rank_labels(triples, lang, ranked)
     return {iri: label for iri, (_, label) in ranked.items()}
 
 
