@@ -1,6 +1,7 @@
 """The DCAT-AP_IT catalog: the editable metadata in data/catalog.ttl, completed with what the build
 knows (dates, distributions with sizes and checksums, the SPARQL data service) and with the types
-of the controlled values it uses, so that the official DCAT-AP 3 shapes find everything they check."""
+of the controlled values it uses, so that the official DCAT-AP 3 shapes and AgID's DCAT-AP_IT
+rules find everything they check."""
 
 from __future__ import annotations
 
@@ -26,12 +27,27 @@ TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 
 LICENCE = EU + "licence/CC_BY_4_0"
+LICENCE_NAMES = ("Creative Commons Attribuzione 4.0 Internazionale", "Creative Commons Attribution 4.0 International")
+# The ADMS licence type DCAT-AP_IT asks for (dct:type of a licence document).
+LICENCE_TYPE = ("http://purl.org/adms/licencetype/Attribution", "Attribuzione", "Attribution")
 LANGUAGE = EU + "language/ITA"
 FREQUENCY = EU + "frequency/IRREG"
 THEMES = {
     EU + "data-theme/SOCI": ("Popolazione e società", "Population and society"),
     EU + "data-theme/GOVE": ("Governo e settore pubblico", "Government and public sector"),
 }
+# The sub-theme (dct:subject) of each theme: the EuroVoc micro-thesaurus that the national mapping of
+# data themes to EuroVoc assigns to it and that fits social-services governance.
+SUBJECTS = {
+    EU + "data-theme/SOCI": ("http://eurovoc.europa.eu/100214", "protezione sociale", "social protection"),
+    EU + "data-theme/GOVE": (
+        "http://eurovoc.europa.eu/100169",
+        "potere esecutivo e amministrazione pubblica",
+        "executive power and public service",
+    ),
+}
+# Identifiers of an agent, best first.
+IDENTIFIERS = ("ipaCode", "partitaIVA", "codiceFiscale")
 FILE_TYPES = {
     "turtle": "RDF_TURTLE",
     "ntriples": "RDF_N_TRIPLES",
@@ -85,25 +101,7 @@ async def catalog_triples(executor: QueryExecutor, info: BuildInfo, server: str)
             (DCAT + "service", service),
         ):
             add(ox.Triple(c, _n(p), o))
-    # Agents: publishers and rights holders, with the name and identifier DCAT-AP_IT asks for.
-    agents = sorted(
-        {
-            t.object.value
-            for t in triples
-            if t.predicate in (_n(DCT + "publisher"), _n(DCT + "rightsHolder")) and isinstance(t.object, ox.NamedNode)
-        }
-    )
-    for agent in agents:
-        a = _n(agent)
-        add(ox.Triple(a, TYPE, _n(FOAF + "Agent")))
-        add(ox.Triple(a, TYPE, _n(DCATAPIT + "Agent")))
-        names = [t.object for t in triples if t.subject == a and t.predicate == _n(RDFS_LABEL)]
-        for name in names:
-            add(ox.Triple(a, _n(FOAF + "name"), name))
-        identifiers = [
-            t.object for t in triples if t.subject == a and t.predicate.value.endswith(("#ipaCode", "#partitaIVA"))
-        ]
-        add(ox.Triple(a, _n(DCT + "identifier"), identifiers[0] if identifiers else _text(agent)))
+    triples += _agents(triples, info.base_iri + "ontology#")
 
     for dataset in datasets:
         d = _n(dataset)
@@ -112,6 +110,7 @@ async def catalog_triples(executor: QueryExecutor, info: BuildInfo, server: str)
             (DCT + "language", _n(LANGUAGE)),
             (DCT + "accrualPeriodicity", _n(FREQUENCY)),
             *((DCAT + "theme", _n(theme)) for theme in THEMES),
+            *((DCT + "subject", _n(subject)) for subject, _, _ in SUBJECTS.values()),
         ]
         for p, o in dataset_facts:
             add(ox.Triple(d, _n(p), o))
@@ -131,14 +130,78 @@ async def catalog_triples(executor: QueryExecutor, info: BuildInfo, server: str)
         ox.Triple(service, _n(DCAT + "endpointDescription"), service),
         ox.Triple(service, _n(DCT + "license"), _n(LICENCE)),
     ]
-    return triples + _controlled_values(triples)
+    triples = _contact_points(triples, info.base_iri + "ontology#")
+    # The data may already state what the catalog adds (a type, a name): each statement once.
+    return list(dict.fromkeys(triples + _controlled_values(triples)))
 
 
-def _distribution_common(distribution: ox.NamedNode, title: str, media: str, file_type: str) -> list[ox.Triple]:
+def _agents(triples: list[ox.Triple], vocabulary: str) -> list[ox.Triple]:
+    """Publishers and rights holders as DCAT-AP_IT agents, with the name and the one identifier it asks for."""
+    agents = sorted(
+        {
+            t.object.value
+            for t in triples
+            if t.predicate in (_n(DCT + "publisher"), _n(DCT + "rightsHolder")) and isinstance(t.object, ox.NamedNode)
+        }
+    )
+    added: list[ox.Triple] = []
+    for agent in agents:
+        a = _n(agent)
+        facts = [t for t in triples if t.subject == a]
+        added += [ox.Triple(a, TYPE, _n(FOAF + "Agent")), ox.Triple(a, TYPE, _n(DCATAPIT + "Agent"))]
+        if not any(t.predicate == _n(FOAF + "name") for t in facts):
+            added += [ox.Triple(a, _n(FOAF + "name"), t.object) for t in facts if t.predicate == _n(RDFS_LABEL)]
+        if any(t.predicate == _n(DCT + "identifier") for t in facts):
+            continue
+        # The IPA code identifies a public administration in Italy; the VAT number any other body.
+        codes = {t.predicate.value: t.object for t in facts if isinstance(t.object, ox.Literal)}
+        found = next((codes[vocabulary + name] for name in IDENTIFIERS if vocabulary + name in codes), None)
+        added.append(ox.Triple(a, _n(DCT + "identifier"), found or _text(agent)))
+    return added
+
+
+def _contact_points(triples: list[ox.Triple], vocabulary: str) -> list[ox.Triple]:
+    """Contact points as DCAT-AP_IT describes them: a dcatapit:Organization with an e-mail address and
+    at most one telephone, the office's own number rather than a fax."""
+    points = {t.object for t in triples if t.predicate == _n(DCAT + "contactPoint")}
+    has_telephone, has_email = _n(VCARD + "hasTelephone"), _n(VCARD + "hasEmail")
+    voice = {t.subject for t in triples if t.predicate == TYPE and t.object == _n(VCARD + "Voice")}
+    dropped: set[ox.Triple] = set()
+    added: list[ox.Triple] = []
+    for point in sorted((p for p in points if isinstance(p, ox.NamedNode)), key=str):
+        facts = [t for t in triples if t.subject == point]
+        added.append(ox.Triple(point, TYPE, _n(DCATAPIT + "Organization")))
+        phones: list[ox.NamedNode | ox.BlankNode] = sorted(
+            (
+                t.object
+                for t in facts
+                if t.predicate == has_telephone and isinstance(t.object, ox.NamedNode | ox.BlankNode)
+            ),
+            key=str,
+        )
+        if phones:
+            kept = next((phone for phone in phones if phone in voice), phones[0])
+            dropped |= {t for t in facts if t.predicate == has_telephone and t.object != kept}
+            # vCard's telephone kinds (Voice, Fax, …) are subclasses of TelephoneType, the class DCAT-AP_IT names.
+            added.append(ox.Triple(kept, TYPE, _n(VCARD + "TelephoneType")))
+        if not any(t.predicate == has_email for t in facts):
+            # A body that publishes only its certified address (PEC) is reached there.
+            added += [ox.Triple(point, has_email, t.object) for t in facts if t.predicate == _n(vocabulary + "pec")]
+    kept_triples = [t for t in triples if t not in dropped]
+    still_used = {t.object for t in kept_triples}
+    orphans = {t.object for t in dropped} - still_used
+    return [t for t in kept_triples if t.subject not in orphans] + added
+
+
+def _distribution_common(
+    distribution: ox.NamedNode, title: str, description: tuple[str, str], media: str, file_type: str
+) -> list[ox.Triple]:
     return [
         ox.Triple(distribution, TYPE, _n(DCAT + "Distribution")),
         ox.Triple(distribution, TYPE, _n(DCATAPIT + "Distribution")),
         ox.Triple(distribution, _n(DCT + "title"), _text(title, "it")),
+        ox.Triple(distribution, _n(DCT + "description"), _text(description[0], "it")),
+        ox.Triple(distribution, _n(DCT + "description"), _text(description[1], "en")),
         ox.Triple(distribution, _n(DCAT + "mediaType"), _n(IANA + media)),
         ox.Triple(distribution, _n(DCT + "format"), _n(EU + "file-type/" + file_type)),
         ox.Triple(distribution, _n(DCT + "license"), _n(LICENCE)),
@@ -149,11 +212,16 @@ def _dump_distribution(dataset: ox.NamedNode, dump: dict[str, object], server: s
     url = _n(f"{server}dumps/{dump['name']}")
     distribution = _n(f"{server}catalog#dump-{dump['name']}")
     checksum = _n(f"{server}catalog#checksum-{dump['name']}")
+    media = str(dump["media_type"])
+    packed = " compresso con gzip" if dump["compressed"] else ""
+    description = (
+        f"Tutti i dati del progetto in un solo file {media}{packed}, come caricati nell'ultima build.",
+        f"All the project's data in one {media} file{' compressed with gzip' if packed else ''}, "
+        "as loaded by the latest build.",
+    )
     triples = [
         ox.Triple(dataset, _n(DCAT + "distribution"), distribution),
-        *_distribution_common(
-            distribution, f"Dump {dump['media_type']}", str(dump["media_type"]), FILE_TYPES[str(dump["format"])]
-        ),
+        *_distribution_common(distribution, f"Dump {media}", description, media, FILE_TYPES[str(dump["format"])]),
         ox.Triple(distribution, _n(DCAT + "accessURL"), url),
         ox.Triple(distribution, _n(DCAT + "downloadURL"), url),
         ox.Triple(distribution, _n(DCAT + "byteSize"), _typed(str(dump["bytes"]), "nonNegativeInteger")),
@@ -178,11 +246,13 @@ def _graph_distributions(dataset: ox.NamedNode, slug: str, info: BuildInfo, serv
         url = _n(f"{server}sparql?{urlencode({'query': query, 'format': 'turtle'})}")
         name = graph.rsplit("/graph/", 1)[-1]
         distribution = _n(f"{server}catalog#graph-{name.replace('/', '-')}")
+        description = (
+            f"Le triple del file sorgente {name}.ttl, in Turtle, lette dall'endpoint SPARQL.",
+            f"The triples of the source file {name}.ttl, in Turtle, read from the SPARQL endpoint.",
+        )
         triples += [
             ox.Triple(dataset, _n(DCAT + "distribution"), distribution),
-            *_distribution_common(
-                distribution, f"Grafo {graph.rsplit('/graph/', 1)[-1]} (Turtle)", "text/turtle", "RDF_TURTLE"
-            ),
+            *_distribution_common(distribution, f"Grafo {name} (Turtle)", description, "text/turtle", "RDF_TURTLE"),
             ox.Triple(distribution, _n(DCAT + "accessURL"), url),
             ox.Triple(distribution, _n(DCAT + "downloadURL"), url),
             ox.Triple(distribution, _n(DCAT + "accessService"), _n(f"{server}sparql")),
@@ -191,35 +261,54 @@ def _graph_distributions(dataset: ox.NamedNode, slug: str, info: BuildInfo, serv
 
 
 def _controlled_values(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """The types and labels of the controlled values used, which the DCAT-AP shapes check."""
+    """The types and labels of the controlled values used, which the DCAT-AP shapes and the
+    DCAT-AP_IT rules check: each value gets the DCAT-AP 3 class and, where DCAT-AP_IT names its
+    own (licences) or a superclass (media types), that one too."""
     typed: list[ox.Triple] = []
     by_property = {
-        DCT + "language": DCT + "LinguisticSystem",
-        DCT + "license": DCT + "LicenseDocument",
-        DCT + "accrualPeriodicity": DCT + "Frequency",
-        DCT + "spatial": DCT + "Location",
-        DCAT + "mediaType": DCT + "MediaType",
-        DCAT + "compressFormat": DCT + "MediaType",
-        DCT + "format": DCT + "MediaTypeOrExtent",
-        SPDX + "algorithm": SPDX + "ChecksumAlgorithm",
-        FOAF + "homepage": FOAF + "Document",
+        DCT + "language": (DCT + "LinguisticSystem",),
+        DCT + "license": (DCT + "LicenseDocument", DCATAPIT + "LicenseDocument"),
+        DCT + "accrualPeriodicity": (DCT + "Frequency",),
+        DCT + "spatial": (DCT + "Location",),
+        DCAT + "mediaType": (DCT + "MediaType", DCT + "MediaTypeOrExtent"),
+        DCAT + "compressFormat": (DCT + "MediaType", DCT + "MediaTypeOrExtent"),
+        DCT + "format": (DCT + "MediaTypeOrExtent",),
+        SPDX + "algorithm": (SPDX + "ChecksumAlgorithm",),
+        FOAF + "homepage": (FOAF + "Document",),
     }
     seen: set[tuple[str, str]] = set()
     for t in triples:
-        cls = by_property.get(t.predicate.value)
-        if cls and isinstance(t.object, ox.NamedNode) and (t.object.value, cls) not in seen:
-            seen.add((t.object.value, cls))
-            typed.append(ox.Triple(t.object, TYPE, _n(cls)))
+        for cls in by_property.get(t.predicate.value, ()):
+            if isinstance(t.object, ox.NamedNode) and (t.object.value, cls) not in seen:
+                seen.add((t.object.value, cls))
+                typed.append(ox.Triple(t.object, TYPE, _n(cls)))
+    if (LICENCE, DCT + "LicenseDocument") in seen:
+        typed += _licence()
     scheme = _n(EU + "data-theme")
     typed += [
         ox.Triple(scheme, TYPE, _n(SKOS + "ConceptScheme")),
         ox.Triple(scheme, _n(DCT + "title"), _text("Data theme", "en")),
     ]
     for theme, (label_it, label_en) in THEMES.items():
-        typed += [
-            ox.Triple(_n(theme), TYPE, _n(SKOS + "Concept")),
-            ox.Triple(_n(theme), _n(SKOS + "prefLabel"), _text(label_it, "it")),
-            ox.Triple(_n(theme), _n(SKOS + "prefLabel"), _text(label_en, "en")),
-            ox.Triple(_n(theme), _n(SKOS + "inScheme"), scheme),
-        ]
+        typed += [*_concept(theme, label_it, label_en), ox.Triple(_n(theme), _n(SKOS + "inScheme"), scheme)]
+    for subject, label_it, label_en in SUBJECTS.values():
+        typed += _concept(subject, label_it, label_en)
     return typed
+
+
+def _licence() -> list[ox.Triple]:
+    licence, (kind, kind_it, kind_en) = _n(LICENCE), LICENCE_TYPE
+    return [
+        ox.Triple(licence, _n(FOAF + "name"), _text(LICENCE_NAMES[0], "it")),
+        ox.Triple(licence, _n(FOAF + "name"), _text(LICENCE_NAMES[1], "en")),
+        ox.Triple(licence, _n(DCT + "type"), _n(kind)),
+        *_concept(kind, kind_it, kind_en),
+    ]
+
+
+def _concept(iri: str, label_it: str, label_en: str) -> list[ox.Triple]:
+    return [
+        ox.Triple(_n(iri), TYPE, _n(SKOS + "Concept")),
+        ox.Triple(_n(iri), _n(SKOS + "prefLabel"), _text(label_it, "it")),
+        ox.Triple(_n(iri), _n(SKOS + "prefLabel"), _text(label_en, "en")),
+    ]

@@ -1,4 +1,4 @@
-"""The `govlod` command: validate, build, serve, import."""
+"""The `govlod` command: validate, build, serve, import, ndc-export."""
 
 from __future__ import annotations
 
@@ -163,6 +163,28 @@ def command_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_ndc_export(args: argparse.Namespace) -> int:
+    from govlod.ndc.assets import AssetError
+    from govlod.ndc.export import export_repository
+    from govlod.ndc.publiccode import PubliccodeError
+
+    settings = _settings({})
+    try:
+        exported = export_repository(
+            settings.ontology_dir, args.out, ipa_code=args.ipa_code, repository=args.repository
+        )
+    except SourceError as error:
+        print(error, file=sys.stderr)
+        return EXIT_UNREADABLE
+    except (AssetError, PubliccodeError) as error:
+        print(f"govlod: {error}; nothing was exported", file=sys.stderr)
+        return EXIT_INVALID
+    for note in exported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {len(exported.files)} files to {args.out}")
+    return EXIT_OK
+
+
 def _add_data_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--data",
@@ -237,6 +259,20 @@ def build_parser() -> argparse.ArgumentParser:
     sheets.add_argument("--publisher", required=True, help="the publisher's slug, e.g. provincia-novara")
     sheets.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: data/PUBLISHER/)")
     sheets.set_defaults(handler=command_import)
+
+    ndc = commands.add_parser(
+        "ndc-export",
+        help="write the vocabulary and its code lists as a repository the National Data Catalog harvests",
+        description="Writes publiccode.yml, assets/ontologies/NAME/VERSION/ and assets/controlled-vocabularies/KEY/ "
+        "(Turtle, CSV and datapackage.yaml) as schema.gov.it's guide lays them out. Each asset folder is "
+        "rewritten; other files in DIR are kept.",
+    )
+    ndc.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="the repository folder (created if missing)"
+    )
+    ndc.add_argument("--ipa-code", metavar="CODE", help="IPA code of the administration publishing the repository")
+    ndc.add_argument("--repository", metavar="URL", help="the repository's URL, for publiccode.yml")
+    ndc.set_defaults(handler=command_ndc_export)
     return parser
 
 

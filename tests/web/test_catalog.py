@@ -62,6 +62,22 @@ def test_dcat_ap_it_shapes_catch_a_missing_field(catalog: rdflib.Graph) -> None:
     assert not conforms and "the rights holder is missing" in text
 
 
+def test_dcat_ap_it_shapes_catch_a_contact_point_that_is_not_one(catalog: rdflib.Graph) -> None:
+    vcard = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
+    organisation = rdflib.URIRef("http://dati.gov.it/onto/dcatapit#Organization")
+    broken = rdflib.Graph()
+    for triple in catalog:
+        if triple[2] != organisation:
+            broken.add(triple)
+    point = next(catalog.objects(None, DCAT.contactPoint))
+    broken.add((point, vcard.hasTelephone, rdflib.URIRef("tel:+39-0321-000000")))
+    broken.add((point, vcard.hasTelephone, rdflib.URIRef("tel:+39-0321-000001")))
+    shapes = rdflib.Graph().parse(PROJECT / "shapes" / "catalog" / "dcat-ap_it-shapes.ttl")
+    conforms, _, text = pyshacl.validate(broken, shacl_graph=shapes, inference="none")
+    assert not conforms
+    assert "must be a dcatapit:Organization" in text and "at most one telephone number" in text
+
+
 def test_publishers_are_agents_with_identifiers(linked_server: RunningServer, catalog: rdflib.Graph) -> None:
     sercop = rdflib.URIRef(linked_server.url + "id/organization/sercop")
     assert (sercop, rdflib.RDF.type, rdflib.URIRef("http://dati.gov.it/onto/dcatapit#Agent")) in catalog

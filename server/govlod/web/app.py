@@ -21,6 +21,7 @@ from govlod.web import (
     crawlers,
     documents,
     downloads,
+    examples,
     health,
     home,
     ontology,
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
         ],
     )
     app.router.routes.extend(sparql.ROUTES)
+    app.router.routes.extend(examples.ROUTES)
     app.router.routes.extend(documents.ROUTES)
     app.router.routes.extend(home.ROUTES)
     app.router.routes.extend(ontology.ROUTES)
