@@ -3,9 +3,8 @@ atomically.
 
 The files are parsed once by Oxigraph into batch memory stores, completed there and written out
 (govlod.staging), never held as Python objects. The on-disk store then loads the staged batches
-while, in a second thread, a memory store of the sources' default graph is validated and, for a
-dataset of up to MEMORY_COPY_TRIPLES, refilled with the whole default graph, which the statistics
-and the dumps then read; a larger dataset's statistics and dumps read the on-disk store.
+while, in a second thread, a memory store of the sources' default graph is validated and then
+completed with what the build adds: the statistics, the dumps and the finding aid read it.
 """
 
 from __future__ import annotations
@@ -38,12 +37,6 @@ from govlod.staging import Completion, Staging, stage
 from govlod.store import BuildInfo, StoreFolder, engine_path
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import RDF_TYPE, statistics
-
-# Statistics and dumps read a memory copy of the default graph up to this many triples: several
-# times faster than RocksDB, at about 400 bytes a triple. Measured at 10M triples, the copy made
-# beside the freshly loaded on-disk store took the build's peak from 4.7 GB to 7.0 GB; reading
-# the on-disk store instead keeps the peak at what validation needs.
-MEMORY_COPY_TRIPLES = 2_000_000
 
 
 class DataDoesNotConform(Exception):
@@ -156,30 +149,26 @@ def release_freed_memory() -> None:
 
 
 def _default_graph(
-    staging: Staging, shapes: Shapes | None, sources: Sequence[SourceFile], copy: bool
+    staging: Staging, shapes: Shapes | None, sources: Sequence[SourceFile]
 ) -> tuple[ox.Store | None, ValidationReport | None]:
-    """The sources validated (when there are shapes), then, if `copy`, the whole default graph in a
-    memory store.
+    """The sources in a memory store, validated when there are shapes, then completed with what the
+    build adds into the whole default graph (None if the sources do not conform).
 
-    Validation sees the sources alone, as `govlod validate` does. The default graph is then read
-    afresh with what the build adds, in one document, so that an added triple about a blank node
-    is about the same node.
+    Validation sees the sources alone, as `govlod validate` does. The same store then takes the
+    added triples, so that no second copy of ten million triples is ever made: the staged files
+    are read by `ox.parse`, which keeps blank-node labels (Oxigraph's loaders name them afresh for
+    each document), so an added triple about a blank node of the sources is about that very node.
     """
+    store = ox.Store()
+    store.extend(ox.parse(path=staging.files.sources, format=ox.RdfFormat.N_TRIPLES))
     report = None
     if shapes is not None:
-        checked = ox.Store()
-        checked.bulk_load(path=staging.files.sources, format=ox.RdfFormat.N_TRIPLES)
-        report = validate_store(checked, shapes, sources)
-        del checked
-        release_freed_memory()  # before the next memory store, not beside it
+        report = validate_store(store, shapes, sources)
+        release_freed_memory()  # what validation's queries held, before the loader needs it
         if not report.conforms:
             return None, report
-    if not copy:
-        return None, report
-    default_graph = ox.Store()
-    for batch in staging.batches:
-        bulk_load_as_one(default_graph, [batch.sources, batch.added], ox.RdfFormat.N_TRIPLES)
-    return default_graph, report
+    store.extend(ox.parse(path=staging.files.added, format=ox.RdfFormat.N_TRIPLES))
+    return store, report
 
 
 def build(
@@ -187,7 +176,6 @@ def build(
     *,
     check: bool = True,
     say: Callable[[str], None] = lambda _: None,
-    memory_copy_triples: int = MEMORY_COPY_TRIPLES,
 ) -> BuildResult:
     """Build a new store from settings.data and the ontology; the old one serves until the switch."""
     timings: dict[str, float] = {}
@@ -212,11 +200,10 @@ def build(
             say(f"parsed {len(sources)} files in {timings['parse']:.2f} s, {added}")
             store = ox.Store(str(engine_path(partial)))
             # While the on-disk store loads, a memory store of the default graph is validated (the
-            # two share the machine's cores); statistics and dumps then read a memory copy of the
-            # default graph when it is small enough, several times faster than RocksDB is read.
-            copy = sum(staging.graphs.values()) + staging.added <= memory_copy_triples
+            # two share the machine's cores); statistics, dumps and the finding aid then read the
+            # memory store, several times faster than RocksDB is read.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                checking = pool.submit(_default_graph, staging, shapes, sources, copy)
+                checking = pool.submit(_default_graph, staging, shapes, sources)
                 loading = time.perf_counter()
                 _load_store(store, staging)
                 timings["load"] = time.perf_counter() - loading
@@ -228,7 +215,8 @@ def build(
                 say(f"validated in {timings['validate']:.2f} s, loading alongside: conforms")
             quads = sum(staging.graphs.values())
             say(f"loaded {quads:,} quads into {len(staging.graphs)} graphs in {timings['load']:.2f} s")
-            default_graph = memory if memory is not None else store
+            assert memory is not None
+            default_graph = memory
             graphs = staging.graphs
             prefixes = project_prefixes(settings.base_iri)
             # The finding aid is Python's work, the statistics and dumps Oxigraph's and zlib's,
