@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import hashlib
+import itertools
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -148,6 +149,17 @@ def release_freed_memory() -> None:
             ctypes.CDLL(libc).malloc_trim(0)
 
 
+EXTEND_QUADS = 200_000  # quads per transaction: one transaction of ten million held 2 GB besides the store
+
+
+def _extend_from(store: ox.Store, path: Path) -> None:
+    """Add the triples of an N-Triples file to `store`, blank-node labels kept, a batch at a time."""
+    quads = ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES)
+    # Each batch streams from the parser into the store: no list of Python quads is built.
+    while (first := next(quads, None)) is not None:
+        store.extend(itertools.chain((first,), itertools.islice(quads, EXTEND_QUADS - 1)))
+
+
 def _default_graph(
     staging: Staging, shapes: Shapes | None, sources: Sequence[SourceFile]
 ) -> tuple[ox.Store | None, ValidationReport | None]:
@@ -160,14 +172,14 @@ def _default_graph(
     each document), so an added triple about a blank node of the sources is about that very node.
     """
     store = ox.Store()
-    store.extend(ox.parse(path=staging.files.sources, format=ox.RdfFormat.N_TRIPLES))
+    _extend_from(store, staging.files.sources)
     report = None
     if shapes is not None:
         report = validate_store(store, shapes, sources)
         release_freed_memory()  # what validation's queries held, before the loader needs it
         if not report.conforms:
             return None, report
-    store.extend(ox.parse(path=staging.files.added, format=ox.RdfFormat.N_TRIPLES))
+    _extend_from(store, staging.files.added)
     return store, report
 
 
