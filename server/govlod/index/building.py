@@ -32,7 +32,6 @@ CREATE TABLE resource_kind (resource INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE identifier (resource INTEGER NOT NULL, property TEXT NOT NULL, value TEXT NOT NULL, normal TEXT NOT NULL);
 CREATE VIRTUAL TABLE name_words USING fts5(
   normal, content='name', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
-CREATE VIRTUAL TABLE name_trigrams USING fts5(normal, content='name', tokenize='trigram');
 """
 INDEXES = """
 CREATE INDEX name_resource ON name (resource);
@@ -41,7 +40,6 @@ CREATE INDEX resource_kind_resource ON resource_kind (resource);
 CREATE INDEX identifier_value ON identifier (property, normal);
 CREATE INDEX name_normal ON name (normal);
 INSERT INTO name_words (name_words) VALUES ('rebuild');
-INSERT INTO name_trigrams (name_trigrams) VALUES ('rebuild');
 """
 
 

@@ -17,8 +17,12 @@ from govlod.reconciliation import Entity, identifier_key
 from govlod.search import normalise
 
 SEARCH_CANDIDATES = 400  # names read for one query before they are ranked in Python
-RECONCILE_CANDIDATES = 100  # entities scored for one reconciliation query
-TYPO_CANDIDATES = 100  # names sharing the most three-letter pieces with a query no name matches
+RECONCILE_CANDIDATES = 50  # entities scored for one reconciliation query
+ENOUGH_CANDIDATES = 10  # a reconciliation query stops letting words go once this many entities hold the rest
+RAREST_WORDS = 3  # and also reads this many entities for each of its rarest words
+TYPO_SIMILARITY = 0.75  # how close a word must be to a word of the names to be read as its misspelling
+
+Rows = list[tuple[int, str, str]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,14 @@ class Hit:
     context: str | None
     score: float
     kinds: tuple[str, ...] = ()
+
+
+def _all_words(words: list[str], last_is_prefix: bool) -> str:
+    """An FTS5 expression for names holding every word (the last one as a prefix, if asked)."""
+    terms = [_phrase(w) for w in words]
+    if last_is_prefix:
+        terms[-1] += "*"
+    return " AND ".join(terms)
 
 
 def _phrase(word: str) -> str:
@@ -68,6 +80,7 @@ class ReleaseIndex:
     def __init__(self, path: Path):
         self.path = path
         self._local = threading.local()
+        self._word_counts: dict[str, int] | None = None
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -131,43 +144,62 @@ class ReleaseIndex:
             kinds.setdefault(resource, []).append(kind)
         return {resource: tuple(sorted(values)) for resource, values in kinds.items()}
 
-    def _matching_names(self, words: list[str], any_word: bool, limit: int) -> list[tuple[int, str, str]]:
-        """(resource, name, normalised name) whose words match all (or any) of `words`, best first."""
-        if not words:
-            return []
-        joiner = " OR " if any_word else " AND "
-        last_is_prefix = not any_word  # a query typed so far: its last word may be unfinished
-        terms = [_phrase(w) + ("*" if last_is_prefix and i == len(words) - 1 else "") for i, w in enumerate(words)]
-        query = joiner.join(terms)
-        rows = self._db.execute(
-            "SELECT name.resource, name.text, name.normal FROM name_words JOIN name ON name.rowid = name_words.rowid "
-            "WHERE name_words MATCH ? ORDER BY bm25(name_words) LIMIT ?",
-            (query, limit),
-        )
-        return list(rows)
+    def _words(self) -> dict[str, int]:
+        """Every word of every name, with how many names hold it (read once per build)."""
+        words = self._word_counts
+        if words is None:
+            db = self._db
+            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.name_vocab USING fts5vocab(main, 'name_words', 'row')")
+            words = dict(db.execute("SELECT term, doc FROM temp.name_vocab"))
+            self._word_counts = words
+        return words
 
-    def _misspelt_names(self, words: list[str], limit: int) -> list[tuple[int, str, str]]:
-        """Names sharing three-letter pieces with the query's words: candidates for a typo."""
-        grams = {w[i : i + 3] for w in words if len(w) >= 3 for i in range(len(w) - 2)}
-        if not grams:
-            return []
-        rows = self._db.execute(
-            "SELECT name.resource, name.text, name.normal FROM name_trigrams "
-            "JOIN name ON name.rowid = name_trigrams.rowid WHERE name_trigrams MATCH ? "
-            "ORDER BY bm25(name_trigrams) LIMIT ?",
-            (" OR ".join(_phrase(g) for g in sorted(grams)), limit),
+    def _spelt(self, words: list[str]) -> list[str]:
+        """The words, each misspelt one replaced by the closest word that some name holds."""
+        known = self._words()
+        spelt = []
+        for word in words:
+            if word in known or word.isdigit():
+                spelt.append(word)
+                continue
+            close = difflib.get_close_matches(word, known, n=1, cutoff=TYPO_SIMILARITY)
+            spelt.append(close[0] if close else word)
+        return spelt
+
+    def _names_matching(self, expression: str, limit: int) -> Rows:
+        """(resource, name, normalised name) of names matching an FTS5 expression, in the order of the
+        index, which lets SQLite stop at `limit` (ranking by bm25 would read every match first)."""
+        return list(
+            self._db.execute(
+                "SELECT name.resource, name.text, name.normal FROM name_words "
+                "JOIN name ON name.rowid = name_words.rowid WHERE name_words MATCH ? LIMIT ?",
+                (expression, limit),
+            )
         )
-        return list(rows)
+
+    def _names_starting(self, wanted: str, limit: int) -> Rows:
+        """Names equal to `wanted`, then names starting with it (the B-tree index on names)."""
+        return list(
+            self._db.execute(
+                "SELECT resource, text, normal FROM name WHERE normal >= ? AND normal < ? ORDER BY normal LIMIT ?",
+                (wanted, wanted + "\U0010ffff", limit),
+            )
+        )
 
     def search(
         self, query: str, lang: str = "it", kind: str | None = None, limit: int = 20, offset: int = 0
     ) -> tuple[list[Hit], int]:
-        """Ranked hits for people typing a name (exact, prefix, words, then typos), and how many matched."""
+        """Ranked hits for people typing a name (exact, prefix, words, then typos), and how many of
+        the SEARCH_CANDIDATES names read matched."""
         wanted = normalise(query)
         words = wanted.split()
-        rows = self._matching_names(words, any_word=False, limit=SEARCH_CANDIDATES)
-        if not rows:  # no name has every word: look for a misspelling
-            rows = self._misspelt_names(words, TYPO_CANDIDATES)
+        if not words:
+            return [], 0
+        rows = self._names_starting(wanted, SEARCH_CANDIDATES)
+        # Every word, the last one possibly unfinished.
+        rows += self._names_matching(_all_words(words, last_is_prefix=True), SEARCH_CANDIDATES)
+        if not rows and (spelt := self._spelt(words)) != words:  # no name has every word: a misspelling?
+            rows = self._names_matching(_all_words(spelt, last_is_prefix=False), SEARCH_CANDIDATES)
         best: dict[int, tuple[float, str]] = {}
         for resource, text, normal in rows:
             score = _rank(wanted, normal)
@@ -196,12 +228,23 @@ class ReleaseIndex:
     def candidates(
         self, query: str, identifiers: Sequence[tuple[str, str]] = (), limit: int = RECONCILE_CANDIDATES
     ) -> list[Entity]:
-        """Entities that could answer a reconciliation query: a name sharing a word with it (rare
-        words first), a name close to it by typo, or an identifier equal to one given."""
-        words = normalise(query).split()
-        ids = {r for r, _, _ in self._matching_names(words, any_word=True, limit=limit)}
-        if not ids:
-            ids = {r for r, _, _ in self._misspelt_names(words, TYPO_CANDIDATES)}
+        """Entities that could answer a reconciliation query: names holding all its words, else the
+        most of them, rarest first (a misspelt word read as the closest one), or an identifier
+        equal to one given."""
+        known = self._words()
+        words = sorted(set(self._spelt(normalise(query).split())) & set(known), key=lambda w: (known[w], w))
+        ids: set[int] = set()
+        # Drop the commonest word until names hold the rest: "Consorzio CISA 24 di Novara" finds
+        # "CISA 24" once "di", "consorzio" and "novara" are let go; each step is one indexed lookup.
+        for kept in range(len(words), 0, -1):
+            expression = _all_words(words[:kept], last_is_prefix=False)
+            ids |= {r for r, _, _ in self._names_matching(expression, limit - len(ids))}
+            if len(ids) >= ENOUGH_CANDIDATES:
+                break
+        # And names holding any one of the rarest words: a rare word that happens to be absent from
+        # the names matched above ("cisa" where "consorzio" is rarer still) still finds its entity.
+        for word in words[:RAREST_WORDS]:
+            ids |= {r for r, _, _ in self._names_matching(_phrase(word), ENOUGH_CANDIDATES)}
         for prop, value in identifiers:
             rows = self._db.execute(
                 "SELECT resource FROM identifier WHERE property = ? AND normal = ?",
