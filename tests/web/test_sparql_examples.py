@@ -72,3 +72,8 @@ def test_only_the_prefixes_a_query_uses_are_declared_in_it() -> None:
     prefixes = {"gl": "https://w3id.org/govlod/ontology#", "graph": "https://w3id.org/govlod/graph/", "org": "o#"}
     assert used_prefixes("SELECT ?graph WHERE { GRAPH ?graph { ?s a gl:Seat } }", prefixes) == {"gl": prefixes["gl"]}
     assert used_prefixes("SELECT * { ?s <http://x/org:y> ?o }", prefixes) == {}
+
+
+def test_the_query_page_links_to_the_published_examples(linked_server: RunningServer) -> None:
+    page = httpx.get(f"{linked_server.url}sparql", headers={"Accept": "text/html"}).text
+    assert f'<a href="{linked_server.url}sparql/examples" type="text/turtle">' in page
