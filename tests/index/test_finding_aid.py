@@ -109,3 +109,16 @@ def test_every_resource_is_listed_once_in_iri_order(bundled_index: ReleaseIndex,
     assert len(everything) == bundled_index.count() == len(set(everything))
     assert everything == sorted(everything) and all(iri.startswith(ID_SPACE) for iri in everything)
     assert bundled_index.iris(0, 10) + bundled_index.iris(10, 10) == everything[:20]
+
+
+def test_a_long_list_splits_after_the_start_its_labels_share(generated_index: ReleaseIndex) -> None:
+    provinces = ID_SPACE + "concept/body-kind/provincia"
+    count, branches = generated_index.branches(provinces, "")
+    assert count == generated_index.count(provinces) >= 10
+    assert all(branch.startswith("provincia di ") and len(branch) == len("provincia di ") + 1 for branch, _ in branches)
+    assert sum(n for _, n in branches) == count
+    first, size = branches[0]
+    listed = generated_index.listing(provinces, 0, 100, "it", start=first)
+    assert len(listed) == size and all(r.label and r.label.lower().startswith(first) for r in listed)
+    assert [r.label for r in listed] == sorted(r.label for r in listed if r.label)
+    assert generated_index.branches(provinces, "nothing") == (0, [])

@@ -32,6 +32,10 @@ def test_a_list_is_paged_in_a_stable_order_with_its_count(linked_server: Running
     assert httpx.get(f"{linked_server.url}browse/seats", params={"page": 2}).status_code == 404
     assert httpx.get(f"{linked_server.url}browse/nothing").status_code == 404
     assert httpx.get(f"{linked_server.url}browse/seats", params={"page": "x"}).status_code == 404
+    for start in ("<script>", "zzzz", "x" * 101):
+        assert httpx.get(f"{linked_server.url}browse/seats", params={"from": start}).status_code == 404
+    starting = httpx.get(f"{linked_server.url}browse/seats", params={"from": "presidente"})
+    assert starting.status_code == 200 and "Presidente" in starting.text
 
 
 def test_seats_in_a_list_show_the_table_they_belong_to(linked_server: RunningServer) -> None:

@@ -24,6 +24,7 @@ CREATE TABLE resource (
   id INTEGER PRIMARY KEY,           -- in the order of the IRIs: stable pages and sitemaps
   iri TEXT NOT NULL UNIQUE,
   label_it TEXT, label_en TEXT,     -- own label, else one made from what it links (a membership)
+  sort_key TEXT NOT NULL,           -- the Italian label as search compares it: lists sort and split by it
   context_it TEXT, context_en TEXT  -- the labels of its containers (govlod.index.context)
 );
 CREATE TABLE name (resource INTEGER NOT NULL, text TEXT NOT NULL, normal TEXT NOT NULL);
@@ -35,6 +36,7 @@ CREATE VIRTUAL TABLE name_words USING fts5(
 """
 INDEXES = """
 CREATE INDEX name_resource ON name (resource);
+CREATE INDEX resource_sort_key ON resource (sort_key);
 CREATE INDEX resource_kind_kind ON resource_kind (kind, resource);
 CREATE INDEX resource_kind_resource ON resource_kind (resource);
 CREATE INDEX identifier_value ON identifier (property, normal);
@@ -55,6 +57,11 @@ def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> 
     assert isinstance(subjects, ox.QuerySolutions)
     kinds: dict[str, set[str]] = {str(solution[0].value): set() for solution in subjects}
     for quad in store.quads_for_pattern(None, RDF_TYPE, None, DEFAULT_GRAPH):
+        subject, kind = quad.subject, quad.object
+        if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value in kinds:
+            kinds[subject.value].add(kind.value)
+    # A body's kind in the code lists (a Province, a consortium) is listed like its class.
+    for quad in _quads(store, ORG + "classification"):
         subject, kind = quad.subject, quad.object
         if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value in kinds:
             kinds[subject.value].add(kind.value)
@@ -94,21 +101,19 @@ def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> 
             label = best_label(labels, members[iri], lang)
         return label
 
+    def resource_row(iri: str, number: int) -> tuple[object, ...]:
+        it, en = (own_label(iri, lang) for lang in LANGUAGES)
+        sort_key = normalise(it or en or iri.rsplit("/", 1)[-1])
+        contexts = (context_label(iri, containers, labels, lang) for lang in LANGUAGES)
+        return (number, iri, it, en, sort_key, *contexts)
+
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     with sqlite3.connect(partial) as db:
         db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
         db.executemany(
-            "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    number,
-                    iri,
-                    *(own_label(iri, lang) for lang in LANGUAGES),
-                    *(context_label(iri, containers, labels, lang) for lang in LANGUAGES),
-                )
-                for iri, number in order.items()
-            ),
+            "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (resource_row(iri, number) for iri, number in order.items()),
         )
         db.executemany(
             "INSERT INTO name VALUES (?, ?, ?)", ((order[iri], text, normalise(text)) for iri, text in names)

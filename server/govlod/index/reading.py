@@ -22,6 +22,11 @@ ENOUGH_CANDIDATES = 10  # a reconciliation query stops letting words go once thi
 RAREST_WORDS = 3  # and also reads this many entities for each of its rarest words
 TYPO_SIMILARITY = 0.75  # how close a word must be to a word of the names to be read as its misspelling
 
+KIND_JOIN = (
+    "resource_kind JOIN kind ON kind.id = resource_kind.kind JOIN resource ON resource.id = resource_kind.resource"
+)
+LAST_CHARACTER = "\U0010ffff"  # appended to a start, the end of the range of keys that start with it
+
 Rows = list[tuple[int, str, str]]
 
 
@@ -98,18 +103,47 @@ class ReleaseIndex:
         ).fetchone()
         return int(row[0])
 
-    def listing(self, kind: str, offset: int, limit: int, lang: str) -> list[Resource]:
-        """Resources of a kind in their stable order (their IRIs'), from `offset`."""
-        rows = self._db.execute(
-            f"SELECT resource.iri, label_{_lang(lang)}, label_it, context_{_lang(lang)}, context_it FROM resource_kind "
-            "JOIN kind ON kind.id = resource_kind.kind JOIN resource ON resource.id = resource_kind.resource "
-            "WHERE kind.iri = ? ORDER BY resource_kind.resource LIMIT ? OFFSET ?",
-            (kind, limit, offset),
-        )
+    def listing(self, kind: str, offset: int, limit: int, lang: str, start: str | None = None) -> list[Resource]:
+        """Resources of a kind from `offset`: in the order of their IRIs, or, given `start`, those
+        whose sort key starts with it in the order of their labels."""
+        columns = f"resource.iri, label_{_lang(lang)}, label_it, context_{_lang(lang)}, context_it"
+        joined = KIND_JOIN
+        if start is None:
+            query = (
+                f"SELECT {columns} FROM {joined} WHERE kind.iri = ? ORDER BY resource_kind.resource LIMIT ? OFFSET ?"
+            )
+            rows = self._db.execute(query, (kind, limit, offset))
+        else:
+            query = (
+                f"SELECT {columns} FROM {joined} WHERE kind.iri = ? AND sort_key >= ? AND sort_key < ? "
+                "ORDER BY sort_key, resource.id LIMIT ? OFFSET ?"
+            )
+            rows = self._db.execute(query, (kind, start, start + LAST_CHARACTER, limit, offset))
         return [
             Resource(iri, label or label_it, context or context_it)
             for iri, label, label_it, context, context_it in rows
         ]
+
+    def branches(self, kind: str, start: str) -> tuple[int, list[tuple[str, int]]]:
+        """How many resources of a kind have a sort key starting with `start`, and how they split:
+        the longest start they all share, each followed by its next character, with their counts.
+        ("provincia di " is shared by every Province: the branches are "provincia di a", …)"""
+        joined = KIND_JOIN
+        where = "kind.iri = ? AND sort_key >= ? AND sort_key < ?"
+        bounds = (kind, start, start + LAST_CHARACTER)
+        count, first, last = self._db.execute(
+            f"SELECT COUNT(*), MIN(sort_key), MAX(sort_key) FROM {joined} WHERE {where}", bounds
+        ).fetchone()
+        if not count:
+            return 0, []
+        # The start every key shares: that of the first and the last, which sort around all others.
+        shared = first[: next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))]
+        rows = self._db.execute(
+            f"SELECT substr(sort_key, 1, ?) AS branch, COUNT(*) FROM {joined} WHERE {where} "
+            "GROUP BY branch ORDER BY branch",
+            (len(shared) + 1, *bounds),
+        )
+        return int(count), [(branch, int(n)) for branch, n in rows]
 
     def iris(self, offset: int, limit: int) -> list[str]:
         """IRIs in their stable order, from `offset`."""
@@ -182,7 +216,7 @@ class ReleaseIndex:
         return list(
             self._db.execute(
                 "SELECT resource, text, normal FROM name WHERE normal >= ? AND normal < ? ORDER BY normal LIMIT ?",
-                (wanted, wanted + "\U0010ffff", limit),
+                (wanted, wanted + LAST_CHARACTER, limit),
             )
         )
 

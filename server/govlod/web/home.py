@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -28,12 +28,14 @@ SECTIONS: tuple[tuple[str, str, str, str], ...] = (
         "Coordinations and governance structures",
         "http://www.w3.org/ns/org#OrganizationalCollaboration",
     ),
+    ("provinces", "Province", "Provinces", "{concept}body-kind/provincia"),
     ("bodies", "Enti pubblici", "Public bodies", "{gl}PublicBody"),
     ("seats", "Posti ai tavoli", "Seats at the tables", "http://www.w3.org/ns/org#Post"),
     ("laws", "Norme", "Laws", "http://data.europa.eu/eli/ontology#LegalResource"),
 )
 HOME_ENTRIES = 12  # the first few of each list on the home page; the rest are browsed page by page
 BROWSE_PAGE = 100
+MAX_START = 100  # characters of `?from=`
 SEARCH_PAGE = 20
 
 
@@ -46,13 +48,18 @@ class Section:
     entries: list[Resource]
 
 
+def kind_of(runtime: Runtime, pattern: str) -> str:
+    """A list's class or code-list concept, in the namespaces of the build served."""
+    return pattern.format(**runtime.prefixes)
+
+
 def _sections(runtime: Runtime, lang: str, keys: tuple[str, ...], entries: int, offset: int = 0) -> list[Section]:
     """The lists named by `keys` with their counts and `entries` resources from `offset` (blocking)."""
     index = runtime.release_index()
     found = []
     for key, title_it, title_en, kind in SECTIONS:
         if key in keys:
-            kind_iri = kind.format(gl=runtime.prefixes["gl"])
+            kind_iri = kind_of(runtime, kind)
             found.append(
                 Section(
                     key,
@@ -87,19 +94,49 @@ def _page_number(request: Request) -> int | None:
     return int(asked) if asked.isascii() and asked.isdigit() and 0 < int(asked) < 10**7 else None
 
 
+def _start(request: Request) -> str | None:
+    """`?from=`: the start of the sort keys listed (letters, digits and spaces as search compares
+    names), "" when not given; None when it is something no key can start with."""
+    start = request.query_params.get("from", "")
+    return start if len(start) <= MAX_START and all(c.isalnum() or c == " " for c in start) else None
+
+
+@dataclass(frozen=True)
+class Browsing:
+    section: Section
+    start: str
+    count: int
+    branches: list[tuple[str, int]]
+
+
+def _browse(runtime: Runtime, lang: str, key: str, start: str, page: int) -> Browsing:
+    """A page of a list: with `start`, the resources whose sort key starts with it in label order
+    and, when there are more than a page of them, how they split by the next character."""
+    (section,) = _sections(runtime, lang, (key,), 0)
+    index = runtime.release_index()
+    offset = (page - 1) * BROWSE_PAGE
+    if not start and section.count <= BROWSE_PAGE:
+        entries = index.listing(section.kind, offset, BROWSE_PAGE, lang)
+        return Browsing(replace(section, entries=entries), start, section.count, [])
+    count, branches = index.branches(section.kind, start)
+    entries = index.listing(section.kind, offset, BROWSE_PAGE, lang, start)
+    return Browsing(replace(section, entries=entries), start, count, branches if count > BROWSE_PAGE else [])
+
+
 async def browse(request: Request) -> Response:
-    """One page of one list, in a stable order, with the list's count."""
+    """One page of one list, in a stable order, with the list's count; a long list splits by the
+    start of its labels, a page of branches at a time, so any entry is a few clicks away."""
     runtime: Runtime = request.app.state.runtime
     key = request.path_params["key"]
-    page = _page_number(request)
-    if key not in {k for k, *_ in SECTIONS} or page is None:
+    page, start = _page_number(request), _start(request)
+    if key not in {k for k, *_ in SECTIONS} or page is None or start is None:
         return render(request, "not_found.html", status=404, iri=str(request.url))
     lang = page_language(request)
-    (section,) = await run_in_threadpool(_sections, runtime, lang, (key,), BROWSE_PAGE, (page - 1) * BROWSE_PAGE)
-    pages = max(1, -(-section.count // BROWSE_PAGE))
-    if page > pages:
+    browsing = await run_in_threadpool(_browse, runtime, lang, key, start, page)
+    pages = max(1, -(-browsing.count // BROWSE_PAGE))
+    if page > pages or (start and not browsing.count):
         return render(request, "not_found.html", status=404, iri=str(request.url))
-    return render(request, "browse.html", section=section, page=page, pages=pages)
+    return render(request, "browse.html", browsing=browsing, section=browsing.section, page=page, pages=pages)
 
 
 async def search(request: Request) -> Response:
@@ -107,7 +144,7 @@ async def search(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     query = request.query_params.get("q", "").strip()
     key = request.query_params.get("kind", "")
-    kinds = {k: kind.format(gl=runtime.prefixes["gl"]) for k, _, _, kind in SECTIONS}
+    kinds = {k: kind_of(runtime, kind) for k, _, _, kind in SECTIONS}
     page = _page_number(request)
     if page is None or (key and key not in kinds):
         return JSONResponse({"error": "page must be a page number and kind one of " + ", ".join(kinds)}, 400)

@@ -1,0 +1,68 @@
+"""A person in a real browser (Debian's Chromium) finds a given table of a given province among a
+million generated triples: from the home page in five clicks, every page under 100 KB."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.helpers import PROJECT, RunningServer, run_govlod
+from tests.web.test_browser import CHROMIUM, FLAGS
+
+PAGE_LIMIT = 100_000  # bytes of HTML a page may weigh
+
+
+@pytest.fixture(scope="module")
+def country(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A million triples from bench/generate.py (549 provinces, each with its coordination), built
+    and served by the real commands."""
+    sys.path.insert(0, str(PROJECT / "bench"))
+    from generate import generate  # type: ignore[import-not-found]
+
+    folder = tmp_path_factory.mktemp("country")
+    generate(1_000_000, folder / "data")
+    built = run_govlod("build", "--data", str(folder / "data"), "--store", str(folder / "store"))
+    assert built.returncode == 0, built.stderr
+    server = RunningServer(folder / "store")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_table_of_a_province_is_five_clicks_from_home(country: RunningServer) -> None:
+    from playwright.sync_api import Response, expect, sync_playwright
+
+    weights: list[tuple[str, int]] = []
+
+    def weigh(response: Response) -> None:
+        if response.request.resource_type == "document":
+            weights.append((response.url, len(response.body())))
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(locale="it-IT")
+            page.on("response", weigh)
+            page.goto(country.url)
+            page.get_by_role("link", name=re.compile(r"^549 province$")).click()  # 1
+            expect(page.get_by_role("heading", level=1)).to_have_text("Province")
+            page.get_by_role("link", name="provincia di A…").click()  # 2
+            province = page.locator("ol.entries a").first
+            name = province.inner_text()
+            assert name.startswith("Provincia di A")
+            province.click()  # 3
+            expect(page.get_by_role("heading", level=1)).to_have_text(name)
+            place = name.removeprefix("Provincia di ")
+            page.get_by_role("link", name=f"Coordinamento degli Enti Gestori di {place}").first.click()  # 4
+            page.get_by_role("link", name="Tavolo Politico", exact=True).first.click()  # 5
+            expect(page.get_by_role("heading", level=1)).to_have_text("Tavolo Politico")
+            expect(page.get_by_text(f"Coordinamento degli Enti Gestori di {place}").first).to_be_visible()
+        finally:
+            browser.close()
+    assert len(weights) == 6  # the home page and five clicks
+    heavy = [(url, size) for url, size in weights if size >= PAGE_LIMIT]
+    assert not heavy, heavy
