@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 
+# Names repeat: a country's data holds thousands of "Tavolo Politico" and of each given name.
+@functools.lru_cache(maxsize=100_000)
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation removed, spaces collapsed: "C.I.S.A." → "cisa"."""
     decomposed = unicodedata.normalize("NFKD", text)
