@@ -2,9 +2,10 @@
 atomically.
 
 The files are parsed once by Oxigraph into batch memory stores, completed there and written out
-(govlod.staging), never held as Python objects. The on-disk store then loads the staged batches
-while, in a second thread, a memory store of the sources' default graph is validated and then
-completed with what the build adds: the statistics, the dumps and the finding aid read it.
+(govlod.staging), never held as Python objects. A process of its own then loads the staged
+batches into the on-disk store while, in this one, a memory store of the sources' default graph
+is validated and then completed with what the build adds: the statistics, the dumps and the
+finding aid read it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import ctypes
 import ctypes.util
 import hashlib
 import itertools
+import multiprocessing
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,10 +133,17 @@ def _stage(
         return stage(sources, base_iri, folder, complete, progress=lambda _: progress.advance())
 
 
-def _load_store(store: ox.Store, staging: Staging) -> None:
-    """The staged data into the on-disk store: a batch's named graphs and default graph as one document."""
+def _load_on_disk(path: Path, staging: Staging) -> None:
+    """The staged data into the on-disk store at `path`, a batch's named graphs and default graph as
+    one document; run in a process of its own.
+
+    In a thread beside the validation, Oxigraph's bulk loader took the GIL back between its steps
+    and waited for it whenever the validating thread ran Python: loading ended when validation did.
+    """
+    store = ox.Store(str(path))
     for batch in staging.batches:
         bulk_load_as_one(store, [batch.named, batch.sources, batch.added], ox.RdfFormat.N_QUADS)
+    store.flush()
 
 
 def release_freed_memory() -> None:
@@ -210,18 +219,19 @@ def build(
             timings["parse"] = time.perf_counter() - started
             added = f"{staging.added:,} ORG and provenance triples added"
             say(f"parsed {len(sources)} files in {timings['parse']:.2f} s, {added}")
-            store = ox.Store(str(engine_path(partial)))
-            # While the on-disk store loads, a memory store of the default graph is validated (the
-            # two share the machine's cores); statistics, dumps and the finding aid then read the
-            # memory store, several times faster than RocksDB is read.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                checking = pool.submit(_default_graph, staging, shapes, sources)
+            # While another process loads the on-disk store, a memory store of the default graph is
+            # validated here (the two share the machine's cores); statistics, dumps and the finding
+            # aid then read the memory store, several times faster than RocksDB is read.
+            spawn = multiprocessing.get_context("spawn")  # no copy of this process's threads and stores
+            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as loader:
                 loading = time.perf_counter()
-                _load_store(store, staging)
-                timings["load"] = time.perf_counter() - loading
-                memory, report = checking.result()
+                on_disk = loader.submit(_load_on_disk, engine_path(partial), staging)
+                on_disk.add_done_callback(lambda _: timings.setdefault("load", time.perf_counter() - loading))
+                memory, report = _default_graph(staging, shapes, sources)
+                if report is not None:
+                    timings["validate"] = time.perf_counter() - loading
+                on_disk.result()
             if report is not None:
-                timings["validate"] = time.perf_counter() - loading
                 if not report.conforms:
                     raise DataDoesNotConform(report)
                 say(f"validated in {timings['validate']:.2f} s, loading alongside: conforms")
@@ -250,8 +260,6 @@ def build(
                 f"statistics in {timings['statistics']:.2f} s, dumps in {timings['dumps']:.2f} s, "
                 f"index of {resources:,} resources in {timings['index']:.2f} s"
             )
-            store.flush()
-            del store  # release RocksDB's lock before the folder is renamed
             info = BuildInfo(
                 version=version,
                 base_iri=settings.base_iri,
