@@ -79,3 +79,18 @@ def test_remembered_labels_and_types_give_the_same_documents(default_graph: ox.S
     for resource in _resources(default_graph)[:150]:
         assert describe(default_graph, resource, notes) == describe(default_graph, resource)
     assert len(notes._notes) == 3
+
+
+def test_a_property_that_is_also_linked_to_is_remembered_for_each_use() -> None:
+    store = ox.Store()
+    resource, other = ox.NamedNode(ID_SPACE + "a"), ox.NamedNode(ID_SPACE + "b")
+    prop = ox.NamedNode(VOCABULARY + "partOf")
+    rdfs_label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    store.add(ox.Quad(resource, ox.NamedNode(VOCABULARY + "seeAlso"), prop))  # the property as an object
+    store.add(ox.Quad(other, prop, resource))  # and as a predicate
+    store.add(ox.Quad(prop, rdfs_label, ox.Literal("fa parte di", language="it")))
+    store.add(ox.Quad(prop, rdf_type, ox.NamedNode("http://www.w3.org/2002/07/owl#ObjectProperty")))
+    notes = TermNotes(store)
+    for subject in (resource, other, resource):
+        assert describe(store, subject, notes) == describe(store, subject)

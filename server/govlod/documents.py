@@ -77,19 +77,21 @@ class TermNotes:
     def __init__(self, store: ox.Store, size: int = NOTES_SIZE):
         self._store = store
         self._size = size
-        self._notes: OrderedDict[ox.NamedNode, tuple[ox.Triple, ...]] = OrderedDict()
+        # Keyed by what was asked too: a property is also the object of a few triples (the vocabulary's).
+        self._notes: OrderedDict[tuple[ox.NamedNode, tuple[ox.NamedNode, ...]], tuple[ox.Triple, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def about(self, term: ox.NamedNode, predicates: tuple[ox.NamedNode, ...]) -> tuple[ox.Triple, ...]:
-        """The triples of `term` with one of `predicates` (always the same for a given term)."""
+        """The triples of `term` with one of `predicates`."""
+        key = (term, predicates)
         with self._lock:
-            found = self._notes.get(term)
+            found = self._notes.get(key)
             if found is not None:
-                self._notes.move_to_end(term)
+                self._notes.move_to_end(key)
                 return found
         found = tuple(t for predicate in predicates for t in _triples(self._store, term, predicate))
         with self._lock:
-            self._notes[term] = found
+            self._notes[key] = found
             if len(self._notes) > self._size:
                 self._notes.popitem(last=False)
         return found
