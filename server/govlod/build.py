@@ -31,7 +31,7 @@ from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
 from govlod.index.building import INDEX_FILE, write_index
 from govlod.loading import bulk_load_as_one, rebase_term
-from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, VOCABULARY, project_prefixes, rebase
+from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, RDF_TYPE, VOCABULARY, project_prefixes, rebase
 from govlod.progress import Progress
 from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
@@ -39,7 +39,7 @@ from govlod.sources import SourceFile
 from govlod.staging import Completion, Staging, stage
 from govlod.store import BuildInfo, StoreFolder, engine_path
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
-from govlod.void import RDF_TYPE, statistics
+from govlod.void import statistics
 
 
 class DataDoesNotConform(Exception):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from govlod.namespaces import RDF_TYPE
 from govlod.sparql.reader import BuildReader
 
 MAX_TRIPLES = 20_000
@@ -24,7 +25,6 @@ BLANK_DEPTH = 3  # blank nodes described in a document: the resource's, theirs, 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 LABEL_PREDICATES = (RDFS_LABEL, SKOS_PREF_LABEL)
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TARGET_PREDICATES = (*LABEL_PREDICATES, RDF_TYPE)  # what a document tells of the resources it links to
 PREDICATE_PREDICATES = (RDFS_LABEL,)  # and of the properties it uses
 NOTES_SIZE = 200_000  # resources whose labels and types a server remembers (a few hundred bytes each)

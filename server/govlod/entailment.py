@@ -10,8 +10,9 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from govlod.namespaces import RDF_TYPE
+
 ORG = "http://www.w3.org/ns/org#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _SUB_PROPERTY = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
 _SUB_CLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
@@ -55,6 +56,6 @@ class OrgView:
             predicate = triple.predicate.value
             for parent in self.property_ancestors.get(predicate, ()):
                 yield ox.Triple(triple.subject, parent, triple.object)
-            if triple.predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
                 for parent in self.class_ancestors.get(triple.object.value, ()):
-                    yield ox.Triple(triple.subject, _RDF_TYPE, parent)
+                    yield ox.Triple(triple.subject, RDF_TYPE, parent)

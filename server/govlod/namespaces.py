@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+import pyoxigraph as ox
+
 CANONICAL_BASE: Final = "https://w3id.org/govlod/"
 """Every IRI the project mints lives under this base; `--base-iri` rewrites it at build time."""
 
@@ -31,6 +33,9 @@ STANDARD_PREFIXES: Final[dict[str, str]] = {
     "void": "http://rdfs.org/ns/void#",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+RDF_TYPE: Final = ox.NamedNode(STANDARD_PREFIXES["rdf"] + "type")
+"""`rdf:type`, as a term: the one property every part of the build and server looks up."""
 
 
 def project_prefixes(base: str = CANONICAL_BASE) -> dict[str, str]:

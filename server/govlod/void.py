@@ -7,11 +7,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from govlod.namespaces import RDF_TYPE
 from govlod.store import BuildInfo
 
 VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")

@@ -9,11 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govlod.index.context import ORG, RDFS_LABEL, SKOS, best_label, container_properties, context_label
+from govlod.namespaces import RDF_TYPE
 from govlod.reconciliation import identifier_key
 from govlod.search import normalise
 
 INDEX_FILE = "index.sqlite"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NAME_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")  # the first two are labels
 IDENTIFIER_PROPERTIES = ("partitaIVA", "codiceFiscale", "ipaCode", "istatCode")
 LANGUAGES = ("it", "en")

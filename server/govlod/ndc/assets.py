@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govlod.namespaces import RDF_TYPE
 from govlod.ndc.queries import KEY, turtle_query
 from govlod.sources import discover, parse
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"

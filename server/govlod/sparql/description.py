@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from govlod.media import FORMATS
+from govlod.namespaces import RDF_TYPE
 from govlod.store import BuildInfo
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

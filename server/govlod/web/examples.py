@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from govlod.media import HTML
+from govlod.namespaces import RDF_TYPE
 from govlod.rendering import render_rdf
 from govlod.sparql.inspect import QueryForm, query_form
 from govlod.web.documents import choose, not_acceptable, not_modified, representation_headers
@@ -58,7 +59,6 @@ def example_queries() -> tuple[ExampleQuery, ...]:
 
 SH = "http://www.w3.org/ns/shacl#"
 SCHEMA = "https://schema.org/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 XSD_ANY_URI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
 # SHACL-AF's executable class and text property for each query form an example may have.
