@@ -238,23 +238,22 @@ def build(
             quads = sum(staging.graphs.values())
             say(f"loaded {quads:,} quads into {len(staging.graphs)} graphs in {timings['load']:.2f} s")
             assert memory is not None
-            default_graph = memory
             graphs = staging.graphs
             prefixes = project_prefixes(settings.base_iri)
             # The finding aid is Python's work, the statistics and dumps Oxigraph's and zlib's,
             # which release the GIL: they run side by side.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 counting = time.perf_counter()
-                indexing = pool.submit(write_index, default_graph, partial / INDEX_FILE, prefixes["id"], prefixes["gl"])
-                stats = statistics(default_graph)
+                indexing = pool.submit(write_index, memory, partial / INDEX_FILE, prefixes["id"], prefixes["gl"])
+                stats = statistics(memory)
                 triples = int(stats["triples"])
                 timings["statistics"] = time.perf_counter() - counting
                 dumping = time.perf_counter()
-                dumps = write_dumps(default_graph, staged.named, partial / "dumps", version, (triples, quads), prefixes)
+                dumps = write_dumps(memory, staged.named, partial / "dumps", version, (triples, quads), prefixes)
                 timings["dumps"] = time.perf_counter() - dumping
                 resources = indexing.result()
                 timings["index"] = time.perf_counter() - counting
-            del memory, default_graph
+            del memory
             shutil.rmtree(staged.folder)
             say(
                 f"statistics in {timings['statistics']:.2f} s, dumps in {timings['dumps']:.2f} s, "

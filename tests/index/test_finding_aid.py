@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from govlod.index.building import write_index
-from govlod.index.reading import ReleaseIndex
+from govlod.index.reading import ReleaseIndex, Resource
 from govlod.namespaces import ID_SPACE, VOCABULARY
 from tests.helpers import PROJECT
 
@@ -53,9 +53,12 @@ def test_namesakes_are_told_apart_by_their_containers(generated_index: ReleaseIn
 
 
 def test_a_table_s_context_is_its_coordination_in_the_reader_s_language(bundled_index: ReleaseIndex) -> None:
-    described = bundled_index.describe([TABLE], "en")[TABLE]
-    assert described.label == "Political table"
-    italian = bundled_index.describe([TABLE], "it")[TABLE]
+    def listed(lang: str) -> Resource:
+        tables = bundled_index.listing(VOCABULARY + "GovernanceTable", 0, 100, lang)
+        return next(table for table in tables if table.iri == TABLE)
+
+    assert listed("en").label == "Political table"
+    italian = listed("it")
     assert italian.label == "Tavolo Politico" and italian.context and "Novara" in italian.context
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +35,6 @@ class Resource:
     iri: str
     label: str | None
     context: str | None
-    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,22 +148,6 @@ class ReleaseIndex:
         """IRIs in their stable order, from `offset`."""
         rows = self._db.execute("SELECT iri FROM resource WHERE id > ? ORDER BY id LIMIT ?", (offset, limit))
         return [iri for (iri,) in rows]
-
-    def describe(self, iris: Iterable[str], lang: str) -> dict[str, Resource]:
-        """Label and context of each IRI the index knows, in `lang` where there is one."""
-        wanted = list(dict.fromkeys(iris))
-        found: dict[str, Resource] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"SELECT iri, label_{_lang(lang)}, label_it, context_{_lang(lang)}, context_it FROM resource "
-                f"WHERE iri IN ({marks})",
-                chunk,
-            )
-            for iri, label, label_it, context, context_it in rows:
-                found[iri] = Resource(iri, label or label_it, context or context_it)
-        return found
 
     def _kinds_of(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         kinds: dict[int, list[str]] = {}
