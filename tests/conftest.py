@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 import pytest
 
 from govlod.entailment import OrgView
 from govlod.settings import Settings
 from govlod.sources import SourceFile, discover, parse
+from govlod.stores.embedded import EmbeddedReads
+from govlod.stores.interface import Reads
+from govlod.stores.remote.connection import Connection
+from govlod.stores.remote.reads import RemoteReads
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_sources
-from tests.helpers import RunningServer
+from tests.helpers import RunningOxigraph, RunningServer
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -66,17 +72,65 @@ def validate_with_ontology(shapes: Shapes, ontology: list[SourceFile]):  # type:
     return run
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+STORES = ["embedded", "oxigraph-server"]  # every test of a running server runs on each
+
+
+@contextlib.contextmanager
+def _store_options(kind: str, folder: Path) -> Iterator[list[str]]:
+    """The `govlod serve` options for a kind of store, with the remote store running meanwhile."""
+    if kind == "embedded":
+        yield []
+        return
+    remote = RunningOxigraph(folder / "oxigraph", timeout_seconds=2)
+    try:
+        yield remote.options
+    finally:
+        remote.stop()
+
+
+@pytest.fixture(scope="session", params=STORES)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """`govlod serve` on the bundled data, with a short timeout and a row limit below the data size."""
-    running = RunningServer(tmp_path_factory.mktemp("served") / "store", "--query-timeout", "2", "--max-rows", "1000")
-    yield running
-    running.stop()
+    folder = tmp_path_factory.mktemp(f"served-{request.param}")
+    with _store_options(request.param, folder) as options:
+        running = RunningServer(folder / "store", "--query-timeout", "2", "--max-rows", "1000", *options)
+        running.store_kind = request.param
+        yield running
+        running.stop()
+
+
+@pytest.fixture(scope="session", params=STORES)
+def linked_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """`govlod serve` whose IRIs are rewritten to its own address, so that they dereference."""
+    folder = tmp_path_factory.mktemp(f"linked-{request.param}")
+    with _store_options(request.param, folder) as options:
+        running = RunningServer(folder / "store", *options, base_iri="http://127.0.0.1:{port}/")
+        running.store_kind = request.param
+        yield running
+        running.stop()
 
 
 @pytest.fixture(scope="session")
-def linked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """`govlod serve` whose IRIs are rewritten to its own address, so that they dereference."""
-    running = RunningServer(tmp_path_factory.mktemp("linked") / "store", base_iri="http://127.0.0.1:{port}/")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningOxigraph]:
+    """One Oxigraph server for tests that fill it themselves."""
+    running = RunningOxigraph(tmp_path_factory.mktemp("oxigraph"))
     yield running
     running.stop()
+
+
+@pytest.fixture(params=["embedded", "oxigraph-server"])
+def reads_of(request: pytest.FixtureRequest) -> Callable[[ox.Store], Reads]:
+    """Reads of a store's default graph: by the embedded store, or by a remote store holding a copy."""
+    if request.param == "embedded":
+        return EmbeddedReads.over
+    remote: RunningOxigraph = request.getfixturevalue("oxigraph_server")
+    settings = Settings(home=PROJECT, store_url=remote.url + "query", store_data_url=remote.url + "store")
+    connection = Connection(settings)
+    request.addfinalizer(connection.close)
+
+    def copy(store: ox.Store) -> Reads:
+        httpx.post(remote.url + "update", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})
+        connection.post_quads([store.dump(format=ox.RdfFormat.N_QUADS) or b""])
+        return RemoteReads(connection)
+
+    return copy

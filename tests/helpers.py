@@ -44,6 +44,7 @@ class RunningServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.store = store
+        self.store_kind = "embedded"  # or the remote store it serves from
         args = [sys.executable, "-m", "govlod", "serve", "--store", str(store), "--port", str(self.port), *extra]
         if base_iri is not None:
             args += ["--base-iri", base_iri.replace("{port}", str(self.port))]
@@ -65,6 +66,55 @@ class RunningServer:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"govlod serve did not become ready: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class RunningOxigraph:
+    """The Oxigraph server from PyPI (`oxigraph serve`) on a free loopback port, on a disk folder."""
+
+    def __init__(self, folder: Path, timeout_seconds: int = 30):
+        import time
+
+        import httpx
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log = folder.parent / f"oxigraph-{self.port}.log"
+        args = ["oxigraph", "serve", "--location", str(folder / "data"), "--bind", f"127.0.0.1:{self.port}"]
+        args += ["--timeout-s", str(timeout_seconds)]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited: {self.log.read_text()}")
+            try:
+                httpx.get(self.url + "query", params={"query": "ASK {}"}, timeout=2)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"oxigraph serve did not become ready: {self.log.read_text()}")
+
+    @property
+    def options(self) -> list[str]:
+        """The `govlod build`/`serve` options that name this store."""
+        return [
+            "--store-url",
+            self.url + "query",
+            "--store-update-url",
+            self.url + "update",
+            "--store-data-url",
+            self.url + "store",
+        ]
 
     def stop(self) -> None:
         self.process.terminate()

@@ -11,14 +11,14 @@ from govlod.documents import read_document
 from govlod.governance import governance_view
 from govlod.namespaces import VOCABULARY
 from govlod.settings import Settings
-from govlod.sparql.reader import BuildReader
 from govlod.store import StoreFolder
+from govlod.stores.embedded import EmbeddedReads
 from tests.helpers import PROJECT
 
 
 def test_sparing_queries_by_the_resource_s_properties_changes_no_view(tmp_path: Path) -> None:
     result = build(Settings(home=PROJECT, store=tmp_path / "store"), check=False)
-    reader = BuildReader(StoreFolder(tmp_path / "store"))
+    reader = EmbeddedReads(StoreFolder(tmp_path / "store"))
     build_id = result.path.name
     store = reader.store(build_id)
     subjects = sorted(

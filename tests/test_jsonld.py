@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 from govlod.documents import describe
 from govlod.jsonld import compact_jsonld
 from govlod.namespaces import ID_SPACE, VOCABULARY, project_prefixes
+from govlod.stores.embedded import EmbeddedReads
 from govlod.terms import triples_to_graph
 
 EX = "http://example.org/"
@@ -62,7 +63,7 @@ def test_types_languages_datatypes_and_blank_nodes_read_back_as_the_same_graph()
 def test_documents_of_the_bundled_data_read_back_as_the_same_graph(bundled_store: ox.Store, resource: str) -> None:
     union = ox.Store()
     union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in bundled_store)
-    triples = describe(union, ox.NamedNode(resource))
+    triples = describe(EmbeddedReads.over(union), "build", ox.NamedNode(resource))
     assert triples
     body = compact_jsonld(triples, project_prefixes("https://example.org/"))
     assert isomorphic(_read_back(body), triples_to_graph(triples))

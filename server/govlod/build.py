@@ -38,6 +38,8 @@ from govlod.settings import Settings
 from govlod.sources import SourceFile
 from govlod.staging import Completion, Staging, stage
 from govlod.store import BuildInfo, StoreFolder, engine_path
+from govlod.stores.remote import loading as remote
+from govlod.stores.remote.connection import StoreError
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import statistics
 
@@ -192,6 +194,20 @@ def _default_graph(
     return store, report
 
 
+def _remote_switch(settings: Settings, build_id: str, graphs: dict[str, int]) -> Callable[[], None] | None:
+    """How the remote store, if the build goes to one, switches to it."""
+    if settings.store_url is None:
+        return None
+    return lambda: remote.switch(settings, build_id, graphs)
+
+
+def _discard_staged(settings: Settings) -> None:
+    """Drop what a failed build staged in the remote store; a store that cannot be reached now
+    has it dropped by the next build."""
+    with contextlib.suppress(StoreError):
+        remote.discard(settings)
+
+
 def build(
     settings: Settings,
     *,
@@ -225,7 +241,10 @@ def build(
             spawn = multiprocessing.get_context("spawn")  # no copy of this process's threads and stores
             with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as loader:
                 loading = time.perf_counter()
-                on_disk = loader.submit(_load_on_disk, engine_path(partial), staging)
+                if settings.store_url is None:
+                    on_disk = loader.submit(_load_on_disk, engine_path(partial), staging)
+                else:
+                    on_disk = loader.submit(remote.load_staged, settings, staging, build_id)
                 on_disk.add_done_callback(lambda _: timings.setdefault("load", time.perf_counter() - loading))
                 memory, report = _default_graph(staging, shapes, sources)
                 if report is not None:
@@ -270,9 +289,11 @@ def build(
                 dumps=[d.to_dict() for d in dumps],
                 statistics=stats,
             )
-            final = folder.publish(partial, info)
+            final = folder.publish(partial, info, switch=_remote_switch(settings, build_id, graphs))
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)  # nothing half-built stays behind
+            if settings.store_url is not None:
+                _discard_staged(settings)
             raise
     timings["total"] = time.perf_counter() - started
     say(f"built {triples:,} triples in {len(graphs)} named graphs in {timings['total']:.2f} s into {final}")

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
-from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.worker import QueryJob
 from govlod.store import BuildInfo
+from govlod.stores.interface import Queries
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCATAPIT = "http://dati.gov.it/onto/dcatapit#"
@@ -83,8 +83,8 @@ def metadata_query() -> str:
     }}"""
 
 
-async def catalog_triples(executor: QueryExecutor, info: BuildInfo, server: str) -> list[ox.Triple]:
-    body, _ = await executor.collect(QueryJob(query=metadata_query(), format="ntriples", max_rows=100_000))
+async def catalog_triples(queries: Queries, info: BuildInfo, server: str) -> list[ox.Triple]:
+    body, _ = await queries.collect(QueryJob(query=metadata_query(), format="ntriples", max_rows=100_000))
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
     add = triples.append
     modified = _typed(info.built_at, "dateTime")

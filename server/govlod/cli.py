@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from govlod.settings import Settings
 from govlod.sources import SourceError
@@ -65,13 +65,25 @@ def command_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_INVALID
 
 
+def _store_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "store_url": args.store_url,
+        "store_update_url": args.store_update_url,
+        "store_data_url": args.store_data_url,
+        "store_user": args.store_user,
+        "store_password": args.store_password,
+        "store_token_file": args.store_token_file,
+    }
+
+
 def command_build(args: argparse.Namespace) -> int:
-    settings = _settings({"data": args.data, "store": args.store, "base_iri": args.base_iri})
+    settings = _settings({"data": args.data, "store": args.store, "base_iri": args.base_iri, **_store_options(args)})
     return _run_build(settings, check=not args.skip_validation)
 
 
 def _run_build(settings: Settings, check: bool) -> int:
     from govlod.build import DataDoesNotConform, build
+    from govlod.stores.remote.connection import StoreError
     from govlod.validation import SourceErrors, format_report
 
     try:
@@ -87,15 +99,42 @@ def _run_build(settings: Settings, check: bool) -> int:
     except BuildInProgress as error:
         print(f"govlod: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except StoreError as error:
+        print(f"govlod: {error}", file=sys.stderr)
+        print("the store still serves the build it served before", file=sys.stderr)
+        return EXIT_UNREADABLE
     return EXIT_OK
 
 
 def _store_needs_build(settings: Settings) -> str | None:
-    """Why the store must be built before serving, or None when the current build will do."""
-    try:
-        info = StoreFolder(settings.store_dir).info()
-    except NoStore:
-        return f"no store in {settings.store_dir} yet"
+    """Why the store must be built before serving, or None when the current build will do.
+
+    With a remote store, the build it serves must be one whose files are in the store folder.
+    """
+    folder = StoreFolder(settings.store_dir)
+    if settings.store_url is not None:
+        from govlod.stores.remote.connection import Connection
+        from govlod.stores.remote.layout import served_build
+
+        connection = Connection(settings)
+        try:
+            served = served_build(connection, settings.base_iri)
+        finally:
+            connection.close()
+        if served is None:
+            return f"the store at {connection.name} serves no build yet"
+        try:
+            info = folder.info_of(served)
+        except NoStore:
+            raise NoStore(
+                f"the store at {connection.name} serves build {served}, whose files are not in "
+                f"{folder.root}/builds: copy them from the machine that built it, or build again"
+            ) from None
+    else:
+        try:
+            info = folder.info()
+        except NoStore:
+            return f"no store in {settings.store_dir} yet"
     if info.base_iri != settings.base_iri:
         return f"the store was built for {info.base_iri}, not {settings.base_iri}"
     return None
@@ -107,7 +146,9 @@ def _export(settings: Settings) -> None:
         if value is None:
             continue
         variable = f"GOVLOD_{name.upper()}"
-        if isinstance(value, list):
+        if isinstance(value, SecretStr):
+            os.environ[variable] = value.get_secret_value()
+        elif isinstance(value, list):
             os.environ[variable] = os.pathsep.join(str(v) for v in value)
         else:
             os.environ[variable] = str(value)
@@ -127,9 +168,16 @@ def command_serve(args: argparse.Namespace) -> int:
             "query_processes": args.query_processes,
             "allow_service": args.allow_service or None,
             "memory_copy_triples": args.memory_copy_triples,
+            **_store_options(args),
         }
     )
-    reason = _store_needs_build(settings)
+    from govlod.stores.remote.connection import StoreError
+
+    try:
+        reason = _store_needs_build(settings)
+    except (StoreError, NoStore) as error:
+        print(f"govlod: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
     if reason is not None:
         print(f"building: {reason}")
         status = _run_build(settings, check=True)
@@ -195,6 +243,19 @@ def _add_data_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--store", type=Path, metavar="DIR", help="store folder (default: store/)")
     command.add_argument("--base-iri", metavar="URL", help="rewrite the dataset's IRIs to this base")
+    remote = command.add_argument_group(
+        "remote store", "build into and serve from a SPARQL 1.1 store instead of the embedded one"
+    )
+    remote.add_argument("--store-url", metavar="URL", help="the store's SPARQL query endpoint")
+    remote.add_argument("--store-update-url", metavar="URL", help="its SPARQL update endpoint (default: --store-url)")
+    remote.add_argument(
+        "--store-data-url", metavar="URL", help="its endpoint taking a POST of N-Quads, for faster loading"
+    )
+    remote.add_argument("--store-user", metavar="NAME", help="user name for the store")
+    remote.add_argument(
+        "--store-password", metavar="SECRET", help="password for the store (better: GOVLOD_STORE_PASSWORD)"
+    )
+    remote.add_argument("--store-token-file", type=Path, metavar="FILE", help="file holding a bearer token")
 
 
 def build_parser() -> argparse.ArgumentParser:

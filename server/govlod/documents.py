@@ -1,22 +1,23 @@
 """What a resource's document holds, read from the store: its own triples, the closure over its
 blank nodes, the labels and types of the resources it points to, and the links pointing to it.
 
-A document is a handful of index lookups, not a query: the resource is a term, each lookup is one
-of Oxigraph's quad patterns, and a page of a million-triple store costs a tenth of a millisecond
-where the equivalent CONSTRUCT took ten times that (planning and evaluating its UNIONs).
+The lookups go through the store seam (govlod.stores.interface.Reads). On the embedded store each
+is one of Oxigraph's quad patterns: a page of a million-triple store costs a tenth of a millisecond
+where the equivalent CONSTRUCT took ten times that (planning and evaluating its UNIONs). On a remote
+store each is one query, and the labels of all the resources a document links to are one query.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from govlod.namespaces import RDF_TYPE
-from govlod.sparql.reader import BuildReader
+from govlod.stores.interface import Reads
 
 MAX_TRIPLES = 20_000
 INCOMING_PAGE = 100  # links pointing to the resource shown on one page
@@ -28,7 +29,6 @@ LABEL_PREDICATES = (RDFS_LABEL, SKOS_PREF_LABEL)
 TARGET_PREDICATES = (*LABEL_PREDICATES, RDF_TYPE)  # what a document tells of the resources it links to
 PREDICATE_PREDICATES = (RDFS_LABEL,)  # and of the properties it uses
 NOTES_SIZE = 200_000  # resources whose labels and types a server remembers (a few hundred bytes each)
-DEFAULT_GRAPH = ox.DefaultGraph()
 
 
 @dataclass(frozen=True)
@@ -58,15 +58,6 @@ class Document:
         return sum(self.incoming_counts.values())
 
 
-def _triples(
-    store: ox.Store, subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode | None = None
-) -> Iterator[ox.Triple]:
-    return (
-        ox.Triple(q.subject, q.predicate, q.object)
-        for q in store.quads_for_pattern(subject, predicate, None, DEFAULT_GRAPH)
-    )
-
-
 class TermNotes:
     """The labels and types of resources that documents point to, remembered for one build.
 
@@ -74,102 +65,91 @@ class TermNotes:
     tables, roles and bodies of thousands of seats and memberships, the same few properties.
     """
 
-    def __init__(self, store: ox.Store, size: int = NOTES_SIZE):
-        self._store = store
+    def __init__(self, reads: Reads, build_id: str, size: int = NOTES_SIZE):
+        self._reads = reads
+        self._build_id = build_id
         self._size = size
         # Keyed by what was asked too: a property is also the object of a few triples (the vocabulary's).
         self._notes: OrderedDict[tuple[ox.NamedNode, tuple[ox.NamedNode, ...]], tuple[ox.Triple, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def about(self, term: ox.NamedNode, predicates: tuple[ox.NamedNode, ...]) -> tuple[ox.Triple, ...]:
-        """The triples of `term` with one of `predicates`."""
-        key = (term, predicates)
+    def about(
+        self, terms: Sequence[ox.NamedNode], predicates: tuple[ox.NamedNode, ...]
+    ) -> dict[ox.NamedNode, tuple[ox.Triple, ...]]:
+        """The triples of each of `terms` with one of `predicates`; those not remembered are read at once."""
+        known: dict[ox.NamedNode, tuple[ox.Triple, ...]] = {}
         with self._lock:
-            found = self._notes.get(key)
-            if found is not None:
-                self._notes.move_to_end(key)
-                return found
-        found = tuple(t for predicate in predicates for t in _triples(self._store, term, predicate))
-        with self._lock:
-            self._notes[key] = found
-            if len(self._notes) > self._size:
-                self._notes.popitem(last=False)
-        return found
+            for term in terms:
+                found = self._notes.get((term, predicates))
+                if found is not None:
+                    self._notes.move_to_end((term, predicates))
+                    known[term] = found
+        missing = [term for term in terms if term not in known]
+        if missing:
+            read = self._reads.about(self._build_id, missing, predicates)
+            with self._lock:
+                for term in missing:
+                    known[term] = self._notes[(term, predicates)] = tuple(read.get(term, ()))
+                while len(self._notes) > self._size:
+                    self._notes.popitem(last=False)
+        return known
 
 
-def describe(store: ox.Store, subject: ox.NamedNode, notes: TermNotes | None = None) -> list[ox.Triple]:
+def describe(reads: Reads, build_id: str, subject: ox.NamedNode, notes: TermNotes | None = None) -> list[ox.Triple]:
     """The resource's triples, its blank nodes' (three levels down), and the labels and types of
     the resources and properties it uses, the resource's own triples first."""
-    notes = notes or TermNotes(store)
-    own = list(_triples(store, subject))
-    found: dict[ox.Triple, None] = dict.fromkeys(own)
-    frontier = [t.object for t in own if isinstance(t.object, ox.BlankNode)]
-    described: set[ox.BlankNode] = set()
-    for _ in range(BLANK_DEPTH):
-        deeper: list[ox.BlankNode] = []
-        for node in frontier:
-            if node in described or len(found) >= MAX_TRIPLES:
-                continue
-            described.add(node)
-            for triple in _triples(store, node):
-                found[triple] = None
-                if isinstance(triple.object, ox.BlankNode):
-                    deeper.append(triple.object)
-        frontier = deeper
-    for target in dict.fromkeys(t.object for t in own if isinstance(t.object, ox.NamedNode)):
+    notes = notes or TermNotes(reads, build_id)
+    found: dict[ox.Triple, None] = dict.fromkeys(reads.closure(build_id, subject, BLANK_DEPTH, MAX_TRIPLES))
+    own = [t for t in found if t.subject == subject]
+    targets = list(dict.fromkeys(t.object for t in own if isinstance(t.object, ox.NamedNode)))
+    for about_target in notes.about(targets, TARGET_PREDICATES).values():
         if len(found) >= MAX_TRIPLES:
             break
-        found.update(dict.fromkeys(notes.about(target, TARGET_PREDICATES)))
-    for used in dict.fromkeys(t.predicate for t in own):
-        found.update(dict.fromkeys(notes.about(used, PREDICATE_PREDICATES)))
+        found.update(dict.fromkeys(about_target))
+    for about_property in notes.about(list(dict.fromkeys(t.predicate for t in own)), PREDICATE_PREDICATES).values():
+        found.update(dict.fromkeys(about_property))
     triples = list(found)[:MAX_TRIPLES]
     # The resource's own statements first, then the rest: serialisers group by subject in order.
     triples.sort(key=lambda t: (t.subject != subject, str(t.subject), str(t.predicate), str(t.object)))
     return triples
 
 
-def _label(store: ox.Store, resource: ox.NamedNode) -> str | None:
-    """The Italian label of a resource, else one with no language."""
+def _label(triples: Sequence[ox.Triple]) -> str | None:
+    """The Italian label among a resource's label triples, else one with no language."""
     plain = None
-    for predicate in LABEL_PREDICATES:
-        for quad in store.quads_for_pattern(resource, predicate, None, DEFAULT_GRAPH):
-            label = quad.object
-            if isinstance(label, ox.Literal):
-                if label.language == "it":
-                    return label.value
-                if label.language is None and plain is None:
-                    plain = label.value
+    for triple in triples:
+        label = triple.object
+        if isinstance(label, ox.Literal):
+            if label.language == "it":
+                return label.value
+            if label.language is None and plain is None:
+                plain = label.value
     return plain
 
 
-def incoming_links(store: ox.Store, resource: ox.NamedNode, offset: int) -> tuple[list[Link], dict[str, int]]:
+def incoming_links(
+    reads: Reads, build_id: str, resource: ox.NamedNode, offset: int, notes: TermNotes
+) -> tuple[list[Link], dict[str, int]]:
     """One page of the resources linking to `resource`, by property then IRI, and their counts."""
-    pairs = sorted(
-        {
-            (q.predicate.value, q.subject.value)
-            for q in store.quads_for_pattern(None, None, resource, DEFAULT_GRAPH)
-            if isinstance(q.subject, ox.NamedNode)
-        }
-    )
+    pairs = sorted(reads.links_to(build_id, resource))
     counts = Counter(predicate for predicate, _ in pairs)
-    page = [
-        Link(source, predicate, _label(store, ox.NamedNode(source)))
-        for predicate, source in pairs[offset : offset + INCOMING_PAGE]
-    ]
+    shown = pairs[offset : offset + INCOMING_PAGE]
+    labels = notes.about(list(dict.fromkeys(ox.NamedNode(source) for _, source in shown)), LABEL_PREDICATES)
+    page = [Link(source, predicate, _label(labels[ox.NamedNode(source)])) for predicate, source in shown]
     return page, dict(sorted(counts.items()))
 
 
 def read_document(
-    reader: BuildReader, build_id: str, iri: str, with_incoming: bool = False, incoming_offset: int = 0
+    reads: Reads, build_id: str, iri: str, with_incoming: bool = False, incoming_offset: int = 0
 ) -> Document:
     """The document of `iri` in the build (its `exists` is false when the store says nothing about it)."""
     try:
         subject = ox.NamedNode(iri)
     except ValueError:  # not an IRI (a space, a quote...): nothing in the store can be about it
         return Document(iri=iri, triples=[])
-    store = reader.store(build_id)
-    notes = reader.keep(build_id, "term-notes", lambda: TermNotes(store))
-    document = Document(iri=iri, triples=describe(store, subject, notes), incoming_offset=incoming_offset)
+    notes = reads.keep(build_id, "term-notes", lambda: TermNotes(reads, build_id))
+    document = Document(iri=iri, triples=describe(reads, build_id, subject, notes), incoming_offset=incoming_offset)
     if with_incoming and document.exists:
-        document.incoming, document.incoming_counts = incoming_links(store, subject, max(incoming_offset, 0))
+        page = incoming_links(reads, build_id, subject, max(incoming_offset, 0), notes)
+        document.incoming, document.incoming_counts = page
     return document

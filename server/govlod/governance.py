@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from govlod.sparql.reader import Bindings, BuildReader
+from govlod.stores.interface import Bindings, Reads
 
 MAX_ROWS = 2000
 ORG = "http://www.w3.org/ns/org#"
@@ -48,13 +48,13 @@ class GovernanceView:
 Rows = list[dict[str, str]]
 
 
-def _select(reader: BuildReader, build_id: str, query: str, bindings: Bindings) -> Rows:
+def _select(reader: Reads, build_id: str, query: str, bindings: Bindings) -> Rows:
     """Rows of values (IRIs and literals as their text), as the page shows them."""
     rows = reader.select(build_id, PREFIXES + query, bindings, MAX_ROWS)
     return [{name: term.value for name, term in row.items() if not isinstance(term, ox.Triple)} for row in rows]
 
 
-def _for_owners(reader: BuildReader, build_id: str, query: str, owners: list[str], lang: ox.Literal) -> Rows:
+def _for_owners(reader: Reads, build_id: str, query: str, owners: list[str], lang: ox.Literal) -> Rows:
     """A query about ?owner run for the resource and its parent, in the order of their IRIs."""
     rows: Rows = []
     for owner in sorted(owners):
@@ -67,7 +67,7 @@ def _when(found: bool, rows: Callable[[], Rows]) -> Rows:
 
 
 def governance_view(
-    reader: BuildReader,
+    reader: Reads,
     build_id: str,
     iri: str,
     vocabulary: str,

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from govlod.namespaces import CANONICAL_BASE
@@ -48,6 +48,38 @@ class Settings(BaseSettings):
         description="Each query process keeps a memory copy of stores up to this many triples (0: never); "
         "default: 600k shared among all query processes (workers x query processes), so copies never multiply.",
     )
+
+    store_url: str | None = Field(
+        default=None,
+        description="SPARQL 1.1 query endpoint of a remote store to build into and serve from, "
+        "instead of the embedded one (e.g. http://127.0.0.1:7878/query for the Oxigraph server).",
+    )
+    store_update_url: str | None = Field(
+        default=None, description="SPARQL 1.1 update endpoint of the remote store; default: the query endpoint."
+    )
+    store_data_url: str | None = Field(
+        default=None,
+        description="Endpoint of the remote store that takes a POST of N-Quads into their own graphs "
+        "(the Oxigraph server's /store); loading uses it instead of SPARQL Update when given.",
+    )
+    store_user: str | None = Field(default=None, description="User name for the remote store.")
+    store_password: SecretStr | None = Field(default=None, description="Password for the remote store.")
+    store_token_file: Path | None = Field(
+        default=None, description="File holding a bearer token for the remote store (read at start)."
+    )
+    store_token: SecretStr | None = Field(default=None, description="Bearer token for the remote store.")
+    store_timeout: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds the remote store may take to load or switch a build; default: 3600.",
+    )
+
+    @field_validator("store_url", "store_update_url", "store_data_url")
+    @classmethod
+    def _check_store_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
 
     @field_validator("data", mode="before")
     @classmethod

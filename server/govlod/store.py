@@ -18,7 +18,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,13 +136,23 @@ class StoreFolder:
         partial.mkdir()
         return partial
 
-    def publish(self, partial: Path, info: BuildInfo) -> Path:
-        """Complete a build: write its record, give it its final name, point `current` at it."""
+    def publish(self, partial: Path, info: BuildInfo, switch: Callable[[], None] | None = None) -> Path:
+        """Complete a build: write its record, give it its final name, point `current` at it.
+
+        `switch`, when given, switches a remote store to the build once its folder is complete
+        (servers find the build's files by the name the store gives them) and before `current`.
+        """
         (partial / RECORD).write_text(info.to_json(), encoding="utf-8")
         final = partial.with_name(partial.name.removesuffix(".partial"))
         if final.exists():
             shutil.rmtree(final)
         partial.rename(final)
+        if switch is not None:
+            try:
+                switch()
+            except BaseException:
+                shutil.rmtree(final, ignore_errors=True)
+                raise
         staging = self.root / f"{CURRENT}.new"
         if staging.is_symlink() or staging.exists():
             staging.unlink()

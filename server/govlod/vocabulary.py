@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.worker import QueryJob
+from govlod.stores.interface import Queries
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -60,9 +60,9 @@ def vocabulary_query(graph_space: str) -> str:
     return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {graphs} }}"
 
 
-async def read_vocabulary(executor: QueryExecutor, graph_space: str) -> list[ox.Triple]:
+async def read_vocabulary(queries: Queries, graph_space: str) -> list[ox.Triple]:
     job = QueryJob(query=vocabulary_query(graph_space), format="ntriples", max_rows=200_000, names_graphs=True)
-    body, _ = await executor.collect(job)
+    body, _ = await queries.collect(job)
     return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
 
 

@@ -18,9 +18,10 @@ import uvloop
 from govlod.build import build
 from govlod.settings import Settings
 from govlod.sparql import executor as executor_module
-from govlod.sparql.executor import QueryExecutor, QueryFailed, QueryTimeout
+from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.worker import QueryJob
 from govlod.store import StoreFolder
+from govlod.stores.interface import QueryFailed, QueryTimeout
 from tests.helpers import PROJECT
 from tests.sparql.warming import GatedExecutor, first_build, has_marker, rebuild_with_marker, retiring_process
 

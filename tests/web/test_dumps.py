@@ -109,7 +109,7 @@ def test_dumps_are_those_of_the_build_served_while_a_newer_one_warms(tmp_path: P
     settings = first_build(tmp_path / "store")
     app = create_app(settings)
     runtime: Runtime = app.state.runtime
-    executor = runtime.executor = GatedExecutor(settings.store_dir, processes=1, timeout=60)  # holds the switch
+    executor = runtime.queries = GatedExecutor(settings.store_dir, processes=1, timeout=60)  # holds the switch
     served = runtime.folder.current_id()
 
     async def scenario() -> tuple[list[dict[str, Any]], dict[str, str], dict[str, Any]]:

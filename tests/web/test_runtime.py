@@ -33,30 +33,30 @@ def test_per_build_caches_live_side_by_side_and_go_with_their_build(tmp_path: Pa
 
 def test_the_default_memory_copy_limit_is_shared_by_all_query_processes(tmp_path: Path) -> None:
     shared = Runtime.create(Settings(home=PROJECT, store=tmp_path / "store", workers=2, query_processes=2))
-    assert shared.executor.memory_limit == memory_copy_limit(None, workers=2, processes=2)
+    assert shared.queries.memory_limit == memory_copy_limit(None, workers=2, processes=2)
     configured = Runtime.create(Settings(home=PROJECT, store=tmp_path / "store", workers=2, memory_copy_triples=7))
-    assert configured.executor.memory_limit == 7
+    assert configured.queries.memory_limit == 7
 
 
 def test_the_build_served_is_the_one_answering_until_the_new_one_is_warm(tmp_path: Path) -> None:
     # Cache keys, ETags and Govlod-Dataset-Version must name the build that answers the queries.
     settings = first_build(tmp_path / "store")
     runtime = Runtime.create(settings)
-    runtime.executor = GatedExecutor(settings.store_dir, processes=1, timeout=60)
+    runtime.queries = GatedExecutor(settings.store_dir, processes=1, timeout=60)
 
     async def scenario() -> tuple[str, str, str, str]:
-        await runtime.executor.start()
+        await runtime.queries.start()
         try:
             old_version = runtime.info.version
             await asyncio.to_thread(rebuild_with_marker, settings, tmp_path)
             _ = runtime.build_id  # a request notices the rebuild and starts warming the new build
-            await runtime.executor.loaded.wait()
+            await runtime.queries.loaded.wait()
             while_warm = runtime.info.version
-            runtime.executor.release()
-            await runtime.executor.warmed()
+            runtime.queries.release()
+            await runtime.queries.warmed()
             return old_version, while_warm, runtime.info.version, runtime.build_id
         finally:
-            await runtime.executor.close()
+            await runtime.queries.close()
 
     old_version, while_warm, new_version, served = asyncio.run(scenario())
     assert while_warm == old_version != new_version

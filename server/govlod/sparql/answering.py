@@ -14,10 +14,10 @@ from govlod.media import (
     by_name,
     negotiate,
 )
-from govlod.sparql.executor import Outcome, QueryFailed, QueryTimeout
 from govlod.sparql.inspect import QueryForm, names_graphs, query_form, uses_service
 from govlod.sparql.protocol import UPDATE_REFUSED, ProtocolError, QueryRequest
 from govlod.sparql.worker import QueryJob
+from govlod.stores.interface import Outcome, QueryFailed, QueryTimeout
 from govlod.web.runtime import Runtime
 
 BUFFERED_BYTES = 256 * 1024
@@ -105,7 +105,7 @@ async def execute(runtime: Runtime, job: QueryJob, media: MediaFormat) -> Answer
     if cached is not None:
         return Answer(media=media, body=cached[0], headers={**headers, "Govlod-Cache": "hit"})
     outcome = Outcome()
-    chunks = runtime.executor.stream(job, outcome)
+    chunks = runtime.queries.stream(job, outcome)
     head: list[bytes] = []
     size = 0
     try:

@@ -28,22 +28,10 @@ from typing import Any
 
 from govlod.sparql.worker import QueryJob, serve_jobs
 from govlod.store import StoreFolder
+from govlod.stores.interface import Outcome, QueryFailed, QueryTimeout
 
 READY_TIMEOUT = 600.0  # seconds a new process may take to load a large store into memory
 WATCH_SECONDS = 1.0  # how often the pool looks for a new build when no query comes to make it look
-
-
-class QueryTimeout(Exception):
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        super().__init__(f"the query ran longer than the {seconds:g} s limit and was stopped")
-
-
-class QueryFailed(Exception):
-    def __init__(self, status: int, message: str):
-        self.status = status
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass(eq=False)  # compared and hashed by identity: each is one process
@@ -52,16 +40,6 @@ class _Worker:
     connection: Connection
     build: str  # the id of the build it answers from
     memory_copy: bool = False
-
-
-@dataclass
-class Outcome:
-    """Filled in when the stream ends: what the worker said about the answer."""
-
-    form: str = ""
-    rows: int = 0
-    truncated: bool = False
-    complete: bool = False
 
 
 class QueryExecutor:
@@ -98,6 +76,10 @@ class QueryExecutor:
         self._launched = True
         self.follow()
         self._keep(asyncio.get_running_loop().create_task(self._watch()))
+
+    @property
+    def ready(self) -> bool:
+        return self.build_id is not None
 
     async def start(self) -> None:
         """Launch, and wait until the current build's processes are ready."""

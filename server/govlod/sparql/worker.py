@@ -11,7 +11,7 @@ import pickle
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import pyoxigraph as ox
 
@@ -87,25 +87,35 @@ def _dataset(job: QueryJob) -> dict[str, object]:
     return options
 
 
+class Output(Protocol):
+    def write(self, data: bytes) -> int: ...
+
+
 def run_job(store: ox.Store, job: QueryJob, out: _ChunkWriter) -> dict[str, object]:
     """Run one query and write its answer; returns what the parent needs to know about it."""
+    return write_answer(store.query(job.query, **_dataset(job)), job, out)  # type: ignore[arg-type]
+
+
+def write_answer(
+    result: ox.QueryBoolean | ox.QuerySolutions | Iterator[ox.Triple], job: QueryJob, out: Output
+) -> dict[str, object]:
+    """Write a query's answer in the job's format, cut at its row limit; what the parent needs to know."""
     media = BY_NAME[job.format]
-    result = store.query(job.query, **_dataset(job))  # type: ignore[arg-type]
     if isinstance(result, ox.QueryBoolean):
         if media.results is None:
-            raise _WrongForm("ASK")
+            raise WrongForm("ASK")
         out.write(result.serialize(format=media.results) or b"")
         return {"form": "ASK", "rows": 1, "truncated": False}
     if isinstance(result, ox.QuerySolutions):
         writer = SELECT_WRITERS.get(media.name)
         if writer is None:
-            raise _WrongForm("SELECT")
+            raise WrongForm("SELECT")
         variables = [v.value for v in result.variables]
         rows = _RowCounter(result, job.max_rows)
         count = writer(variables, rows, out.write)  # type: ignore[arg-type]
         return {"form": "SELECT", "rows": count, "truncated": rows.truncated}
     if media.rdf is None:
-        raise _WrongForm("CONSTRUCT")
+        raise WrongForm("CONSTRUCT")
     triples = _RowCounter(result, job.max_rows)
     items: Iterator[ox.Triple] | Iterator[ox.Quad] = iter(triples)
     if media.rdf.supports_datasets:
@@ -114,7 +124,7 @@ def run_job(store: ox.Store, job: QueryJob, out: _ChunkWriter) -> dict[str, obje
     return {"form": "CONSTRUCT", "rows": -1, "truncated": triples.truncated}
 
 
-class _WrongForm(Exception):
+class WrongForm(Exception):
     """The query's form does not match the negotiated format (the parent guessed the form)."""
 
 
@@ -197,7 +207,7 @@ def serve_jobs(connection: Connection, build_path: str, memory_limit: int, resid
             out.finish(summary)
         except SyntaxError as error:
             connection.send_bytes(_message("error", 400, f"syntax error: {error.msg or error}"))
-        except _WrongForm as error:
+        except WrongForm as error:
             connection.send_bytes(_message("error", 400, f"a {error} query cannot be answered in {job.format}"))
         except (OSError, RuntimeError, ValueError, TypeError) as error:
             connection.send_bytes(_message("error", 500, f"the query failed: {error}"))

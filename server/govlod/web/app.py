@@ -40,17 +40,14 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Not awaited: /health and the pages answer at once; queries wait for the processes meanwhile.
-        runtime.executor.launch()
+        runtime.queries.launch()
         info = runtime.info
         url = f"http://{settings.host}:{settings.port}/"
-        print(
-            f"govlod: serving {info.triples} triples at {url} (store {runtime.folder.current_build()})",
-            flush=True,
-        )
+        print(f"govlod: serving {info.triples} triples at {url} ({runtime.describe_store()})", flush=True)
         try:
             yield
         finally:
-            await runtime.executor.close()
+            await runtime.queries.close()
 
     app = FastAPI(
         title="govlod",

@@ -30,7 +30,7 @@ async def catalog(request: Request) -> Response:
     headers = representation_headers(runtime, f"{request.base_url}catalog", media, negotiated)
     if not_modified(request, runtime, headers):
         return Response(status_code=304, headers=headers)
-    triples = await catalog_triples(runtime.executor, runtime.info, str(request.base_url))
+    triples = await catalog_triples(runtime.queries, runtime.info, str(request.base_url))
     if media is HTML:
         iri = f"{runtime.settings.base_iri}id/catalog/govlod"
         page = render(

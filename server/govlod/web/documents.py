@@ -21,7 +21,7 @@ from govlod.web.pages import page_language, render
 from govlod.web.resource_page import resource_view
 from govlod.web.runtime import Runtime
 
-PAGE_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="page-reader")
+PAGE_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="page-reader")
 
 # The first is the answer to a client that states no preference (no Accept, or */*).
 DOCUMENT_FORMATS: tuple[MediaFormat, ...] = tuple(
@@ -110,13 +110,13 @@ def _read(
 ) -> tuple[Document, GovernanceView | None]:
     """The document of `iri` and, for a page, what it shows of the resource's governance."""
     found = read_document(
-        runtime.reader, build_id, iri, with_incoming=media is HTML, incoming_offset=(page - 1) * INCOMING_PAGE
+        runtime.reads, build_id, iri, with_incoming=media is HTML, incoming_offset=(page - 1) * INCOMING_PAGE
     )
     if media is not HTML or not found.exists:
         return found, None
     own = {t.predicate.value for t in found.triples if isinstance(t.subject, NamedNode) and t.subject.value == iri}
     incoming = set(found.incoming_counts)
-    return found, governance_view(runtime.reader, build_id, iri, runtime.prefixes["gl"], lang, own, incoming)
+    return found, governance_view(runtime.reads, build_id, iri, runtime.prefixes["gl"], lang, own, incoming)
 
 
 async def document(request: Request) -> Response:
@@ -138,14 +138,15 @@ async def document(request: Request) -> Response:
     cached = runtime.cache.get(key)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
-    if media is HTML:
+    if media is HTML or runtime.reads.blocking:
         # A page also runs the governance queries (milliseconds, more for a resource with thousands
-        # of links): off the event loop, on a few threads, since Oxigraph releases the GIL in queries.
+        # of links), and a remote store's reads wait on the network: off the event loop, on a few
+        # threads, since Oxigraph and the network release the GIL.
         loop = asyncio.get_running_loop()
         found, governance = await loop.run_in_executor(PAGE_READERS, _read, runtime, build_id, iri, media, lang, links)
     else:
-        # A document alone is a few index lookups: sending it to a thread would cost more in GIL
-        # hand-overs than reading it here.
+        # A document alone is a few index lookups in the embedded store: sending it to a thread
+        # would cost more in GIL hand-overs than reading it here.
         found, governance = _read(runtime, build_id, iri, media, lang, links)
     if not found.exists:
         if media is HTML:

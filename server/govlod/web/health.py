@@ -27,7 +27,7 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(
         {
             "status": "ok",
-            "queries_ready": runtime.executor.build_id is not None,
+            "queries_ready": runtime.queries.ready,
             "govlod_version": govlod.__version__,
             "build": build,
             "version": info.version,

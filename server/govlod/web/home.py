@@ -78,7 +78,7 @@ async def home(request: Request) -> Response:
     gl = runtime.prefixes["gl"]
     keys = tuple(key for key, *_ in SECTIONS)
     sections = await run_in_threadpool(_sections, runtime, lang, keys, HOME_ENTRIES)
-    publishers = await runtime.executor.select(
+    publishers = await runtime.queries.select(
         f"""SELECT DISTINCT ?publisher ?label WHERE {{
               ?page a <{gl}SourcePage> ; <http://purl.org/dc/terms/publisher> ?publisher .
               ?publisher {LABEL} ?label . FILTER (LANG(?label) = "{lang}") }} ORDER BY ?label""",

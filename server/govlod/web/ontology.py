@@ -30,7 +30,7 @@ async def ontology(request: Request) -> Response:
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
     base_iri = runtime.settings.base_iri
-    triples = await read_vocabulary(runtime.executor, base_iri + "graph/")
+    triples = await read_vocabulary(runtime.queries, base_iri + "graph/")
     if media is HTML:
         alternates = [
             (f"{base}.{ext}", kind)

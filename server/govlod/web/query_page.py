@@ -87,7 +87,7 @@ async def _labels(runtime: Runtime, iris: list[str]) -> dict[str, str]:
             "?s <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
             'FILTER (LANG(?l) = "it" || LANG(?l) = "") }'
         )
-        for row in await runtime.executor.select(query, LABEL_BATCH * 4):
+        for row in await runtime.queries.select(query, LABEL_BATCH * 4):
             labels.setdefault(row["s"], row["l"])
     return labels
 
@@ -105,7 +105,7 @@ async def run_for_page(runtime: Runtime, request: QueryRequest, form: QueryForm)
         named_graphs=request.named_graphs,
         names_graphs=bool(request.default_graphs or request.named_graphs) or names_graphs(request.query),
     )
-    body, outcome = await runtime.executor.collect(job)
+    body, outcome = await runtime.queries.collect(job)
     result = PageResult(truncated=outcome.truncated)
     bindings: list[dict[str, Any]]
     if form.returns_graph:

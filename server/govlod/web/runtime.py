@@ -1,4 +1,4 @@
-"""What a running server holds: settings, the store folder, the query processes and the cache."""
+"""What a running server holds: settings, the store folder, the store behind the seam and the cache."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from govlod.settings import Settings
 from govlod.sparql.cache import AnswerCache
 from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.memory import memory_copy_limit, resident_limit
-from govlod.sparql.reader import BuildReader
 from govlod.store import BuildInfo, StoreFolder
+from govlod.stores.embedded import EmbeddedReads
+from govlod.stores.interface import Queries, Reads
+from govlod.stores.remote.connection import Connection
+from govlod.stores.remote.queries import RemoteQueries
+from govlod.stores.remote.reads import RemoteReads
 
 
 class MissingIndex(Exception):
@@ -24,9 +28,9 @@ class MissingIndex(Exception):
 class Runtime:
     settings: Settings
     folder: StoreFolder
-    executor: QueryExecutor
+    queries: Queries
     cache: AnswerCache
-    reader: BuildReader
+    reads: Reads
     _info: BuildInfo | None = None
     _build_id: str | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
@@ -35,22 +39,41 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
         folder = StoreFolder(settings.store_dir)
-        workers, processes = settings.workers, settings.query_processes
-        executor = QueryExecutor(
-            settings.store_dir,
-            processes,
-            settings.query_timeout,
-            memory_limit=memory_copy_limit(settings.memory_copy_triples, workers, processes),
-            resident_limit=resident_limit(workers, processes),
-        )
+        queries: Queries
+        reads: Reads
+        if settings.store_url is not None:
+            connection = Connection(settings)
+            concurrency = max(4, settings.query_processes)  # the store does the work: threads only wait
+            queries = RemoteQueries(connection, settings.base_iri, settings.query_timeout, concurrency)
+            reads = RemoteReads(connection)
+        else:
+            workers, processes = settings.workers, settings.query_processes
+            queries = QueryExecutor(
+                settings.store_dir,
+                processes,
+                settings.query_timeout,
+                memory_limit=memory_copy_limit(settings.memory_copy_triples, workers, processes),
+                resident_limit=resident_limit(workers, processes),
+            )
+            reads = EmbeddedReads(folder)
         return cls(
             settings=settings,
             folder=folder,
-            executor=executor,
+            queries=queries,
             cache=AnswerCache(settings.cache_mb * 1024 * 1024),
-            reader=BuildReader(folder),
+            reads=reads,
             prefixes=project_prefixes(settings.base_iri),
         )
+
+    @property
+    def remote(self) -> bool:
+        return self.settings.store_url is not None
+
+    def describe_store(self) -> str:
+        """Where the data is served from, for the operator's log (a remote store without credentials)."""
+        if isinstance(self.queries, RemoteQueries):
+            return f"remote store {self.queries.store_name}, build files in {self.folder.root}"
+        return f"store {self.folder.current_build()}"
 
     @property
     def build_id(self) -> str:
@@ -58,9 +81,12 @@ class Runtime:
 
         After `govlod build`, that is the previous build until the new one is warm, so that cache
         keys, ETags and versions name the build that actually answers. Before the query processes
-        are ready (or when they are not running), it is the build `current` names.
+        are ready (or when they are not running), it is the build `current` names. A remote store
+        names the build it serves itself; its files (dumps, finding aid) are read from the folder.
         """
-        build = self.executor.follow() or self.folder.current_id()
+        build = self.queries.follow()
+        if build is None and not self.remote:  # the embedded store's processes are still loading
+            build = self.folder.current_id()
         if build is None:
             raise self.folder.no_store()
         if build != self._build_id or self._info is None:

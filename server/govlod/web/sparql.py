@@ -13,9 +13,9 @@ from starlette.routing import Route
 from govlod.media import GRAPH_FORMATS, HTML, RESULT_FORMATS, Kind, negotiate
 from govlod.sparql.answering import answer_headers, check_query, choose_format, execute, job_for, offered_formats
 from govlod.sparql.description import service_description
-from govlod.sparql.executor import QueryFailed, QueryTimeout
 from govlod.sparql.inspect import QueryForm
 from govlod.sparql.protocol import ProtocolError, QueryRequest, parse_request
+from govlod.stores.interface import QueryFailed, QueryTimeout
 from govlod.web.examples import example_queries
 from govlod.web.pages import page_language, render
 from govlod.web.query_page import PageResult, download_links, run_for_page

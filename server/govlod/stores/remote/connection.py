@@ -1,0 +1,209 @@
+"""The HTTP side of a remote store: SPARQL 1.1 Query and Update, and a POST of N-Quads for loading.
+
+Credentials go into the client once and nowhere else: every message this module makes names the
+store by its URL without user information, and never repeats a header or a password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from govlod.settings import Settings
+
+LOAD_TIMEOUT = 3600.0  # seconds a load or a switch may take, by default
+CONNECT_TIMEOUT = 10.0
+SELECT_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples"
+RESULTS_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples as older engines label it
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+MESSAGE_CHARS = 400  # of a store's error answer, quoted in ours
+
+
+class StoreError(Exception):
+    """The remote store refused a request or could not be reached; the message is safe to show."""
+
+    def __init__(self, message: str, status: int | None = None, timed_out: bool = False, said: str = ""):
+        self.status = status
+        self.timed_out = timed_out
+        self.said = said  # what the store said, when it answered
+        super().__init__(message)
+
+
+def public_url(url: str) -> str:
+    """The URL without user information (`http://user:secret@host/` names only the host)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str
+    data: str | None  # takes a POST of N-Quads into the graphs they name (Oxigraph's /store)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Endpoints:
+        assert settings.store_url is not None
+        return cls(
+            query=settings.store_url,
+            update=settings.store_update_url or settings.store_url,
+            data=settings.store_data_url,
+        )
+
+
+def _credentials(settings: Settings) -> tuple[httpx.Auth | None, dict[str, str]]:
+    """Basic authentication, or a bearer token from the settings or a file; the file is read once."""
+    token = settings.store_token.get_secret_value() if settings.store_token else None
+    if token is None and settings.store_token_file is not None:
+        try:
+            token = settings.store_token_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise StoreError(f"cannot read the store's token file: {error.strerror or error}") from None
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if settings.store_user is not None:
+        password = settings.store_password.get_secret_value() if settings.store_password else ""
+        return httpx.BasicAuth(settings.store_user, password), headers
+    return None, headers
+
+
+class Connection:
+    """One pooled HTTP client for a remote store, safe to share between threads."""
+
+    def __init__(self, settings: Settings, query_timeout: float | None = None):
+        self.endpoints = Endpoints.of(settings)
+        self.name = public_url(self.endpoints.query)
+        auth, headers = _credentials(settings)
+        self.query_timeout = query_timeout or settings.query_timeout
+        self.load_timeout = settings.store_timeout or LOAD_TIMEOUT
+        self._client = httpx.Client(
+            auth=auth,
+            headers=headers,
+            timeout=httpx.Timeout(self.query_timeout, connect=CONNECT_TIMEOUT),
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _fail(self, action: str, error: Exception | httpx.Response) -> StoreError:
+        if isinstance(error, httpx.Response):
+            said = " ".join(error.text[:MESSAGE_CHARS].split())
+            message = f"the store at {self.name} refused to {action}: {error.status_code} {said}"
+            return StoreError(message, error.status_code, said=said)
+        if isinstance(error, httpx.TimeoutException):
+            return StoreError(f"the store at {self.name} did not answer in time to {action}", timed_out=True)
+        return StoreError(f"cannot reach the store at {self.name} to {action}: {type(error).__name__}")
+
+    @contextlib.contextmanager
+    def query(
+        self, text: str, accept: str, timeout: float | None = None, parameters: dict[str, list[str]] | None = None
+    ) -> Iterator[httpx.Response]:
+        """The store's answer to a query, streamed; the caller reads it within the context.
+
+        `parameters`: the protocol's other parameters (`default-graph-uri`, `named-graph-uri`).
+        """
+        request = self._client.build_request(
+            "POST",
+            self.endpoints.query,
+            data={"query": text, **(parameters or {})},
+            headers={"Accept": accept},
+            timeout=httpx.Timeout(timeout or self.query_timeout, connect=CONNECT_TIMEOUT),
+        )
+        try:
+            response = self._client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise self._fail("answer a query", error) from None
+        try:
+            if response.status_code >= 400:
+                response.read()
+                raise self._fail("answer a query", response)
+            yield response
+        except httpx.HTTPError as error:
+            raise self._fail("answer a query", error) from None
+        finally:
+            response.close()
+
+    def solutions(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
+        """Every row of a SELECT (the server's own queries: small and bounded)."""
+        with self.query(text, SELECT_ACCEPT) as response:
+            body = response.read()
+            parsed = ox.parse_query_results(body, results_format(response))
+        if not isinstance(parsed, ox.QuerySolutions):
+            raise StoreError(f"the store at {self.name} answered a SELECT with a boolean")
+        names = [v.value for v in parsed.variables]
+        return [{n: v for n in names if (v := row[n]) is not None} for row in parsed]
+
+    def triples(self, text: str) -> list[ox.Triple]:
+        """Every triple of a CONSTRUCT (the server's own queries: small and bounded)."""
+        with self.query(text, GRAPH_ACCEPT) as response:
+            body = response.read()
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, graph_format(response))]
+
+    def update(self, text: str) -> None:
+        try:
+            response = self._client.post(
+                self.endpoints.update,
+                content=text.encode(),
+                headers={"Content-Type": "application/sparql-update"},
+                timeout=httpx.Timeout(self.load_timeout, connect=CONNECT_TIMEOUT),
+            )
+        except httpx.HTTPError as error:
+            raise self._fail("run an update", error) from None
+        if response.status_code >= 400:
+            raise self._fail("run an update", response)
+
+    def post_quads(self, body: Iterable[bytes]) -> None:
+        """N-Quads into the graphs they name, through the data endpoint, streamed."""
+        assert self.endpoints.data is not None
+        try:
+            response = self._client.post(
+                self.endpoints.data,
+                content=body,
+                headers={"Content-Type": "application/n-quads"},
+                timeout=httpx.Timeout(self.load_timeout, connect=CONNECT_TIMEOUT),
+            )
+        except httpx.HTTPError as error:
+            raise self._fail("load data", error) from None
+        if response.status_code >= 400:
+            raise self._fail("load data", response)
+
+
+def media_type(response: httpx.Response) -> str:
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip().lower()
+
+
+def results_format(response: httpx.Response) -> ox.QueryResultsFormat:
+    found = RESULTS_FORMATS.get(media_type(response))
+    if found is None:
+        raise StoreError(f"the store answered a query in {media_type(response) or 'no stated format'}")
+    return found
+
+
+def graph_format(response: httpx.Response) -> ox.RdfFormat:
+    found = GRAPH_FORMATS.get(media_type(response))
+    if found is None:
+        raise StoreError(f"the store answered a query in {media_type(response) or 'no stated format'}")
+    return found
