@@ -3,6 +3,7 @@ its SPARQL description holds."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -68,7 +69,7 @@ def test_blank_nodes_are_described_three_levels_down(reads_of: ReadsOf) -> None:
     resource, has = ox.NamedNode(ID_SPACE + "a"), ox.NamedNode(VOCABULARY + "has")
     chain = [ox.BlankNode() for _ in range(4)]
     store.add(ox.Quad(resource, has, chain[0]))
-    for upper, lower in zip(chain, chain[1:], strict=False):
+    for upper, lower in itertools.pairwise(chain):
         store.add(ox.Quad(upper, has, lower))
     for depth, node in enumerate(chain):
         store.add(ox.Quad(node, ox.NamedNode(VOCABULARY + "depth"), ox.Literal(str(depth))))

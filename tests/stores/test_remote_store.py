@@ -1,0 +1,177 @@
+"""Building into and serving from a remote SPARQL 1.1 store (the Oxigraph server from PyPI):
+publishing is gated and atomic, replicas agree, and credentials are never shown."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from govlod.namespaces import CANONICAL_BASE
+from govlod.settings import Settings
+from govlod.stores.remote import layout
+from govlod.stores.remote.connection import Connection, public_url
+from tests.helpers import PROJECT, RunningOxigraph, RunningServer, free_port, run_govlod
+
+DATA = PROJECT / "data"
+NOVARA_ONLY = ["--data", str(DATA / "provincia-novara")]
+RELEASE = layout.release_graph(CANONICAL_BASE)
+# One query, so one snapshot of the store: the build it names and the size of the default graph.
+SNAPSHOT = f"""SELECT ?build (COUNT(*) AS ?triples) WHERE {{
+  GRAPH {RELEASE} {{ ?release <http://purl.org/dc/terms/identifier> ?build }} ?s ?p ?o }} GROUP BY ?build"""
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Iterator[RunningOxigraph]:
+    running = RunningOxigraph(tmp_path / "oxigraph")
+    yield running
+    running.stop()
+
+
+def _connection(remote: RunningOxigraph) -> Connection:
+    return Connection(Settings(home=PROJECT, store_url=remote.url + "query", store_update_url=remote.url + "update"))
+
+
+def _snapshot(remote: RunningOxigraph) -> tuple[str, int]:
+    connection = _connection(remote)
+    try:
+        rows = connection.solutions(SNAPSHOT)
+    finally:
+        connection.close()
+    assert len(rows) == 1
+    return rows[0]["build"].value, int(rows[0]["triples"].value)
+
+
+def _build(remote: RunningOxigraph, store: Path, *extra: str) -> str:
+    built = run_govlod("build", "--store", str(store), *remote.options, *extra)
+    assert built.returncode == 0, built.stderr
+    return _snapshot(remote)[0]
+
+
+def test_a_build_fills_the_served_graphs_and_the_default_graph_and_names_itself(
+    remote: RunningOxigraph, tmp_path: Path
+) -> None:
+    build = _build(remote, tmp_path / "store")
+    assert (tmp_path / "store" / "builds" / build / "build.json").is_file()
+    assert not (tmp_path / "store" / "builds" / build / "oxigraph").exists()  # the triples are in the remote store
+    connection = _connection(remote)
+    graphs = layout.named_graphs(connection)
+    connection.close()
+    assert RELEASE.value in graphs
+    assert not [g for g in graphs if g.startswith(layout.staging_space(CANONICAL_BASE))]
+    record = (tmp_path / "store" / "builds" / build / "build.json").read_text()
+    assert f'"triples": {_snapshot(remote)[1]}' in record
+
+
+def test_a_build_that_does_not_conform_leaves_the_remote_store_as_it_was(
+    remote: RunningOxigraph, tmp_path: Path
+) -> None:
+    served = _build(remote, tmp_path / "store")
+    before = _snapshot(remote)
+    invalid = run_govlod(
+        "build",
+        "--store",
+        str(tmp_path / "store"),
+        *remote.options,
+        "--data",
+        str(DATA),
+        "--data",
+        str(PROJECT / "tests" / "validation_cases" / "dangling-reference.ttl"),
+    )
+    assert invalid.returncode == 1, invalid.stderr
+    assert _snapshot(remote) == before and before[0] == served
+    connection = _connection(remote)
+    staged = [g for g in layout.named_graphs(connection) if g.startswith(layout.staging_space(CANONICAL_BASE))]
+    connection.close()
+    assert staged == []
+
+
+def test_graphs_left_by_an_interrupted_build_are_dropped_by_the_next(remote: RunningOxigraph, tmp_path: Path) -> None:
+    _build(remote, tmp_path / "store")
+    left = layout.staged_name(CANONICAL_BASE + "graph/provincia-novara/dataset", "interrupted", CANONICAL_BASE)
+    connection = _connection(remote)
+    connection.update(f"INSERT DATA {{ GRAPH {left} {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}")
+    assert left.value in layout.named_graphs(connection)
+    _build(remote, tmp_path / "store", *NOVARA_ONLY)
+    assert left.value not in layout.named_graphs(connection)
+    connection.close()
+
+
+def test_readers_see_the_old_build_or_the_new_one_never_a_mix(remote: RunningOxigraph, tmp_path: Path) -> None:
+    first = _build(remote, tmp_path / "store")
+    old = _snapshot(remote)
+    seen: set[tuple[str, int]] = set()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            seen.add(_snapshot(remote))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        second = _build(remote, tmp_path / "store", *NOVARA_ONLY)
+    finally:
+        stop.set()
+        watcher.join()
+    new = _snapshot(remote)
+    assert second != first and new[1] < old[1]
+    assert seen <= {old, new} and old in seen
+
+
+def test_two_replicas_over_one_store_answer_alike_and_switch_together(remote: RunningOxigraph, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    _build(remote, store)
+    replicas = [RunningServer(store, *remote.options) for _ in range(2)]
+    try:
+        path = "doc/organization/coordinamento-enti-gestori-novara/tavolo-politico.ttl"
+        answers = [httpx.get(replica.url + path) for replica in replicas]
+        assert answers[0].status_code == 200
+        assert answers[0].headers["etag"] == answers[1].headers["etag"]
+        assert answers[0].content == answers[1].content
+        rebuilt = _build(remote, store, *NOVARA_ONLY)
+        for replica in replicas:
+            assert _eventually_serves(replica, rebuilt)
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+
+def _eventually_serves(replica: RunningServer, build: str) -> bool:
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if httpx.get(replica.url + "health").json().get("build") == build:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_credentials_never_appear_in_messages_logs_or_health(remote: RunningOxigraph, tmp_path: Path) -> None:
+    unreachable = f"http://someone:pa55word@127.0.0.1:{free_port()}/query"
+    failed = run_govlod(
+        "build", "--store", str(tmp_path / "store"), "--store-url", unreachable, "--store-password", "hunter2"
+    )
+    assert failed.returncode == 2
+    assert "cannot reach the store at http://127.0.0.1:" in failed.stderr
+    assert "pa55word" not in failed.stderr + failed.stdout and "hunter2" not in failed.stderr + failed.stdout
+
+    secret = {"GOVLOD_STORE_USER": "publisher", "GOVLOD_STORE_PASSWORD": "hunter2"}
+    built = run_govlod("build", "--store", str(tmp_path / "store"), *remote.options, env=secret)
+    assert built.returncode == 0 and "hunter2" not in built.stdout + built.stderr
+    served = RunningServer(tmp_path / "store", *remote.options, "--store-password", "hunter2", "--store-user", "x")
+    try:
+        pages = [httpx.get(served.url + p).text for p in ("health", "", "sparql?query=ASK%7B%7D", "doc/nothing.html")]
+    finally:
+        served.stop()
+    assert not [page for page in pages if "hunter2" in page]
+    assert "hunter2" not in served.log.read_text()
+
+
+def test_a_url_is_shown_without_its_user_information() -> None:
+    assert public_url("https://user:secret@store.example:8890/sparql?x=1") == "https://store.example:8890/sparql?x=1"
+    assert public_url("http://store.example/sparql") == "http://store.example/sparql"
