@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from govlod.namespaces import CANONICAL_BASE
 from govlod.settings import Settings
-from govlod.stores.remote import layout
+from govlod.stores.remote import layout, loading
 from govlod.stores.remote.connection import Connection, public_url
 from tests.helpers import PROJECT, RunningOxigraph, RunningServer, free_port, run_govlod
 
@@ -175,3 +176,56 @@ def test_credentials_never_appear_in_messages_logs_or_health(remote: RunningOxig
 def test_a_url_is_shown_without_its_user_information() -> None:
     assert public_url("https://user:secret@store.example:8890/sparql?x=1") == "https://store.example:8890/sparql?x=1"
     assert public_url("http://store.example/sparql") == "http://store.example/sparql"
+
+
+# Triples per graph, the default graph under the name "default": the whole store in one answer.
+PER_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE {
+  { ?s ?p ?o BIND("default" AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"""
+
+
+def test_a_store_without_a_data_endpoint_gets_the_same_triples_through_sparql_update(
+    remote: RunningOxigraph, tmp_path: Path
+) -> None:
+    update_only = RunningOxigraph(tmp_path / "update-only")
+    try:
+        _build(remote, tmp_path / "store")
+        options = [o for o in update_only.options if not o.endswith("/store")]
+        options.remove("--store-data-url")
+        built = run_govlod("build", "--store", str(tmp_path / "other"), *options)
+        assert built.returncode == 0, built.stderr
+        counts = []
+        for running in (remote, update_only):
+            connection = _connection(running)
+            rows = connection.solutions(PER_GRAPH)
+            connection.close()
+            counts.append({str(r["g"].value): int(r["n"].value) for r in rows if r["g"].value != RELEASE.value})
+        assert counts[0] == counts[1] and counts[0]["default"] > 1000
+    finally:
+        update_only.stop()
+
+
+def test_insert_data_requests_are_bounded_and_keep_each_blank_node_in_one_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(loading, "UPDATE_QUADS", 2)
+    graph = ox.NamedNode("urn:x:g")
+    node = ox.BlankNode()
+    ground = [
+        ox.Quad(ox.NamedNode(f"urn:x:s{i}"), ox.NamedNode("urn:x:p"), ox.Literal(str(i)), graph) for i in range(5)
+    ]
+    with_node = [
+        ox.Quad(ox.NamedNode("urn:x:s0"), ox.NamedNode("urn:x:p"), node, graph),
+        ox.Quad(node, ox.NamedNode("urn:x:p"), ox.Literal("x"), ox.DefaultGraph()),
+    ]
+    requests = list(loading.insert_data_requests([ground[0], with_node[0], *ground[1:], with_node[1]]))
+    assert len(requests) == 4  # 2 + 2 + 1 ground quads, then both quads of the blank node
+    assert all(f"_:{node.value}" not in r for r in requests[:3])
+    assert requests[3].count(f"_:{node.value}") == 2
+    store = ox.Store()
+    for request in requests:
+        store.update(request)
+    assert len(store) == 7
+    assert (
+        len({q.object for q in store.quads_for_pattern(None, None, None, graph) if isinstance(q.object, ox.BlankNode)})
+        == 1
+    )

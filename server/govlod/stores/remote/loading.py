@@ -4,7 +4,9 @@ A batch of the build goes to the store as one document (its named graphs under t
 names and its default graph under the staged default's name), so that a blank node shared by a
 named graph and the default graph stays one node, as in the embedded store. The store's data
 endpoint takes N-Quads as they are (the Oxigraph server's `/store`: its own fast path); any other
-SPARQL 1.1 store takes the same quads as one `INSERT DATA` per batch.
+SPARQL 1.1 store takes them as `INSERT DATA` requests of bounded size (servers limit a request's
+body: 128 MB for the Oxigraph server). A blank node is one node only within one request, so the
+quads with blank nodes of a batch all go in one request of their own.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from govlod.stores.remote import layout
 from govlod.stores.remote.connection import Connection
 
 CHUNK_QUADS = 50_000  # quads serialised at a time into the request body
+UPDATE_QUADS = 200_000  # quads without blank nodes per INSERT DATA request: about 40 MB of text
 READ_BYTES = 1 << 20
 
 
@@ -92,10 +95,33 @@ def insert_data_body(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
     for chunk in _chunks(quads):
         for graph, run in itertools.groupby(chunk, key=lambda q: q.graph_name):
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in run]
-            yield f"GRAPH {graph} {{\n".encode()
+            named = not isinstance(graph, ox.DefaultGraph)
+            yield f"GRAPH {graph} {{\n".encode() if named else b""
             yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            yield b"}\n"
+            yield b"}\n" if named else b""
     yield b"}\n"
+
+
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
+def insert_data_requests(quads: Iterable[ox.Quad]) -> Iterator[str]:
+    """INSERT DATA requests of at most UPDATE_QUADS quads without blank nodes each, then one with
+    every quad that has a blank node, so that each blank node stays one node."""
+    with_blank_nodes: list[ox.Quad] = []
+    ground: list[ox.Quad] = []
+    for quad in quads:
+        if _has_blank_node(quad):
+            with_blank_nodes.append(quad)
+            continue
+        ground.append(quad)
+        if len(ground) >= UPDATE_QUADS:
+            yield b"".join(insert_data_body(ground)).decode()
+            ground = []
+    for rest in (ground, with_blank_nodes):
+        if rest:
+            yield b"".join(insert_data_body(rest)).decode()
 
 
 def load_staged(settings: Settings, staging: Staging, build_id: str) -> None:
@@ -111,7 +137,8 @@ def load_staged(settings: Settings, staging: Staging, build_id: str) -> None:
             if connection.endpoints.data is not None:
                 connection.post_quads(nquads_body(quads))
             else:
-                connection.update(b"".join(insert_data_body(quads)).decode())
+                for request in insert_data_requests(quads):
+                    connection.update(request)
     finally:
         connection.close()
 
