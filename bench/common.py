@@ -194,7 +194,8 @@ class Client:
 
     def get(self, url: str, query: str) -> tuple[float, bytes]:
         parts = urlsplit(url)
-        target = f"{parts.path}?{urlencode({'query': query})}"
+        fixed = f"{parts.query}&" if parts.query else ""  # parameters of the endpoint's own (a dataset)
+        target = f"{parts.path}?{fixed}{urlencode({'query': query})}"
         headers = {"Accept": accept_for(query)}  # computed before the clock starts
         for attempt in (1, 2):
             connection = self._connections.get(parts.netloc)

@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -15,10 +14,11 @@ from govlod.settings import Settings
 from govlod.sources import SourceFile, discover, parse
 from govlod.stores.embedded import EmbeddedReads
 from govlod.stores.interface import Reads
+from govlod.stores.remote import layout, loading
 from govlod.stores.remote.connection import Connection
 from govlod.stores.remote.reads import RemoteReads
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_sources
-from tests.helpers import RunningOxigraph, RunningServer
+from tests.helpers import RunningOxigraph, RunningServer, RunningVirtuoso, virtuoso_missing
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +72,7 @@ def validate_with_ontology(shapes: Shapes, ontology: list[SourceFile]):  # type:
     return run
 
 
-STORES = ["embedded", "oxigraph-server"]  # every test of a running server runs on each
+STORES = ["embedded", "oxigraph-server", "virtuoso"]  # every test of a running server runs on each
 
 
 @contextlib.contextmanager
@@ -81,7 +81,14 @@ def _store_options(kind: str, folder: Path) -> Iterator[list[str]]:
     if kind == "embedded":
         yield []
         return
-    remote = RunningOxigraph(folder / "oxigraph", timeout_seconds=2)
+    remote: RunningOxigraph | RunningVirtuoso
+    if kind == "virtuoso":
+        missing = virtuoso_missing()
+        if missing is not None:
+            pytest.skip(missing)
+        remote = RunningVirtuoso(folder / "virtuoso", timeout_seconds=2)
+    else:
+        remote = RunningOxigraph(folder / "oxigraph", timeout_seconds=2)
     try:
         yield remote.options
     finally:
@@ -118,19 +125,36 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
     running.stop()
 
 
-@pytest.fixture(params=["embedded", "oxigraph-server"])
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningVirtuoso]:
+    """One Virtuoso for tests that fill it themselves."""
+    missing = virtuoso_missing()
+    if missing is not None:
+        pytest.skip(missing)
+    running = RunningVirtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(params=STORES)
 def reads_of(request: pytest.FixtureRequest) -> Callable[[ox.Store], Reads]:
-    """Reads of a store's default graph: by the embedded store, or by a remote store holding a copy."""
+    """Reads of a store's default graph: by the embedded store, or by a remote store holding a copy
+    where govlod puts a served build's default graph on that engine."""
     if request.param == "embedded":
         return EmbeddedReads.over
-    remote: RunningOxigraph = request.getfixturevalue("oxigraph_server")
-    settings = Settings(home=PROJECT, store_url=remote.url + "query", store_data_url=remote.url + "store")
+    remote: RunningOxigraph | RunningVirtuoso = request.getfixturevalue(
+        "virtuoso_server" if request.param == "virtuoso" else "oxigraph_server"
+    )
+    settings = remote.settings()
     connection = Connection(settings)
     request.addfinalizer(connection.close)
 
     def copy(store: ox.Store) -> Reads:
-        httpx.post(remote.url + "update", content=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})
-        connection.post_quads([store.dump(format=ox.RdfFormat.N_QUADS) or b""])
-        return RemoteReads(connection)
+        target = layout.served_default(connection.engine, settings.base_iri)
+        connection.update(f"DROP SILENT {'DEFAULT' if isinstance(target, ox.DefaultGraph) else f'GRAPH {target}'}")
+        quads = (ox.Quad(q.subject, q.predicate, q.object, target) for q in store)
+        for update in loading.insert_data_requests(quads):
+            connection.update(update)
+        return RemoteReads(connection, settings.base_iri)
 
     return copy

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+from govlod.settings import Settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -104,6 +108,14 @@ class RunningOxigraph:
         self.stop()
         raise RuntimeError(f"oxigraph serve did not become ready: {self.log.read_text()}")
 
+    def settings(self) -> Settings:
+        return Settings(
+            home=PROJECT,
+            store_url=self.url + "query",
+            store_update_url=self.url + "update",
+            store_data_url=self.url + "store",
+        )
+
     @property
     def options(self) -> list[str]:
         """The `govlod build`/`serve` options that name this store."""
@@ -123,3 +135,184 @@ class RunningOxigraph:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+DirsAllowed = {dirs}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 10
+Charset = UTF-8
+
+[SPARQL]
+; Debian's default cuts every answer at 10,000 rows; govlod applies its own row limit.
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = {timeout_seconds}
+MaxQueryCostEstimationTime = 0
+"""
+
+
+def virtuoso_missing() -> str | None:
+    """Why Virtuoso cannot run here, or None."""
+    import shutil
+
+    for program in ("virtuoso-t", "isql-vt"):
+        if shutil.which(program) is None:
+            return f"{program} is not installed (Debian's virtuoso-opensource; .ci/run installs it)"
+    return None
+
+
+class RunningVirtuoso:
+    """OpenLink Virtuoso from Debian's virtuoso-opensource, on free loopback ports, on a disk folder,
+    with SPARQL Update allowed to its anonymous SPARQL user (loopback only)."""
+
+    def __init__(self, folder: Path, timeout_seconds: int = 30, dirs_allowed: Sequence[Path] = ()):
+        import time
+
+        import httpx
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.sql_port, self.port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        ini = folder / "virtuoso.ini"
+        ini.write_text(
+            VIRTUOSO_INI.format(
+                folder=folder,
+                dirs=", ".join(str(d) for d in (folder, *dirs_allowed)),
+                sql_port=self.sql_port,
+                http_port=self.port,
+                timeout_seconds=timeout_seconds,
+            )
+        )
+        self.log = folder / "virtuoso-out.log"
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                ["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=folder, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"virtuoso-t exited: {self.log.read_text()}")
+            try:
+                if httpx.get(self.url + "sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            self.stop()
+            raise RuntimeError(f"virtuoso-t did not become ready: {self.log.read_text()}")
+        granted = self.isql("GRANT SPARQL_UPDATE TO \"SPARQL\";\nDB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);\n")
+        if "Error" in granted:
+            self.stop()
+            raise RuntimeError(f"isql-vt could not grant SPARQL Update: {granted}")
+
+    def isql(self, script: str, timeout: float = 3600) -> str:
+        """Run SQL statements as the database administrator; what isql printed."""
+        done = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba"],
+            input=script,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return (
+            done.stdout + done.stderr + ("" if done.returncode == 0 else f"\nError: isql-vt exited {done.returncode}")
+        )
+
+    def settings(self) -> Settings:
+        return Settings(home=PROJECT, store_url=self.url + "sparql")
+
+    @property
+    def options(self) -> list[str]:
+        """The `govlod build`/`serve` options that name this store: queries and updates at /sparql."""
+        return ["--store-url", self.url + "sparql"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+class RunningNginx:
+    """nginx from Debian as a load balancer on a free loopback port in front of local upstreams,
+    retrying a request on the next upstream when one fails, as docs/scaling.md advises."""
+
+    def __init__(self, folder: Path, upstreams: list[int]):
+        import time
+
+        import httpx
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.error_log = folder / "error.log"
+        servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;" for p in upstreams)
+        config = folder / "nginx.conf"
+        config.write_text(
+            f"""daemon off;
+pid {folder}/nginx.pid;
+error_log {self.error_log};
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
+  upstream govlod {{
+{servers}
+    keepalive 32;
+  }}
+  server {{
+    listen 127.0.0.1:{self.port};
+    location / {{
+      proxy_pass http://govlod;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_connect_timeout 2s;
+    }}
+  }}
+}}
+"""
+        )
+        with (folder / "nginx.log").open("w") as log:
+            self.process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder)], stdout=log, stderr=log)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(self.url + "health", timeout=2)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"nginx did not start: {(folder / 'nginx.log').read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -68,6 +68,10 @@ class Settings(BaseSettings):
         default=None, description="File holding a bearer token for the remote store (read at start)."
     )
     store_token: SecretStr | None = Field(default=None, description="Bearer token for the remote store.")
+    store_engine: Literal["auto", "oxigraph", "virtuoso", "sparql11"] = Field(
+        default="auto",
+        description="The remote store's engine, for what engines do differently; auto: by its Server header.",
+    )
     store_timeout: float | None = Field(
         default=None,
         gt=0,

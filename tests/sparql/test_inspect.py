@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govlod.sparql.inspect import QueryForm, query_form, uses_service
+from govlod.sparql.inspect import QueryForm, has_dataset_clause, query_form, uses_service, without_dataset_clause
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,17 @@ def test_query_form(query: str, form: QueryForm) -> None:
 )
 def test_uses_service(query: str, expected: bool) -> None:
     assert uses_service(query) is expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }", "SELECT *   WHERE { ?s ?p ?o }"),
+        ("SELECT * FROM NAMED ex:g FROM <g2> { GRAPH ?g { ?s ?p ?o } }", "SELECT *     { GRAPH ?g { ?s ?p ?o } }"),
+        ('SELECT * WHERE { ?s ?p "FROM <x>" }', 'SELECT * WHERE { ?s ?p "FROM <x>" }'),
+        ("# FROM <x>\nASK { <http://x/FROM> ?p ?o }", "# FROM <x>\nASK { <http://x/FROM> ?p ?o }"),
+    ],
+)
+def test_dataset_clauses_are_taken_out_and_nothing_else(query: str, expected: str) -> None:
+    assert " ".join(without_dataset_clause(query).split()) == " ".join(expected.split())
+    assert has_dataset_clause(query) == (query != expected)

@@ -12,10 +12,17 @@ import pyoxigraph as ox
 import pytest
 
 from govlod.namespaces import CANONICAL_BASE
-from govlod.settings import Settings
 from govlod.stores.remote import layout, loading
 from govlod.stores.remote.connection import Connection, public_url
-from tests.helpers import PROJECT, RunningOxigraph, RunningServer, free_port, run_govlod
+from tests.helpers import (
+    PROJECT,
+    RunningOxigraph,
+    RunningServer,
+    RunningVirtuoso,
+    free_port,
+    run_govlod,
+    virtuoso_missing,
+)
 
 DATA = PROJECT / "data"
 NOVARA_ONLY = ["--data", str(DATA / "provincia-novara")]
@@ -25,36 +32,48 @@ SNAPSHOT = f"""SELECT ?build (COUNT(*) AS ?triples) WHERE {{
   GRAPH {RELEASE} {{ ?release <http://purl.org/dc/terms/identifier> ?build }} ?s ?p ?o }} GROUP BY ?build"""
 
 
-@pytest.fixture
-def remote(tmp_path: Path) -> Iterator[RunningOxigraph]:
-    running = RunningOxigraph(tmp_path / "oxigraph")
+Remote = RunningOxigraph | RunningVirtuoso
+
+
+@pytest.fixture(params=["oxigraph-server", "virtuoso"])
+def remote(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Remote]:
+    running: Remote
+    if request.param == "virtuoso":
+        missing = virtuoso_missing()
+        if missing is not None:
+            pytest.skip(missing)
+        running = RunningVirtuoso(tmp_path / "virtuoso")
+    else:
+        running = RunningOxigraph(tmp_path / "oxigraph")
     yield running
     running.stop()
 
 
-def _connection(remote: RunningOxigraph) -> Connection:
-    return Connection(Settings(home=PROJECT, store_url=remote.url + "query", store_update_url=remote.url + "update"))
+def _connection(remote: Remote) -> Connection:
+    return Connection(remote.settings())
 
 
-def _snapshot(remote: RunningOxigraph) -> tuple[str, int]:
+def _snapshot(remote: Remote) -> tuple[str, int]:
+    """The served build and the size of the served default graph, as one query sees them."""
     connection = _connection(remote)
+    dataset = {}
+    if not connection.engine.own_default_graph:
+        dataset = {"default-graph-uri": [layout.union_graph(CANONICAL_BASE).value], "named-graph-uri": [RELEASE.value]}
     try:
-        rows = connection.solutions(SNAPSHOT)
+        rows = connection.solutions(SNAPSHOT, dataset)
     finally:
         connection.close()
     assert len(rows) == 1
     return rows[0]["build"].value, int(rows[0]["triples"].value)
 
 
-def _build(remote: RunningOxigraph, store: Path, *extra: str) -> str:
+def _build(remote: Remote, store: Path, *extra: str) -> str:
     built = run_govlod("build", "--store", str(store), *remote.options, *extra)
     assert built.returncode == 0, built.stderr
     return _snapshot(remote)[0]
 
 
-def test_a_build_fills_the_served_graphs_and_the_default_graph_and_names_itself(
-    remote: RunningOxigraph, tmp_path: Path
-) -> None:
+def test_a_build_fills_the_served_graphs_and_the_default_graph_and_names_itself(remote: Remote, tmp_path: Path) -> None:
     build = _build(remote, tmp_path / "store")
     assert (tmp_path / "store" / "builds" / build / "build.json").is_file()
     assert not (tmp_path / "store" / "builds" / build / "oxigraph").exists()  # the triples are in the remote store
@@ -67,9 +86,7 @@ def test_a_build_fills_the_served_graphs_and_the_default_graph_and_names_itself(
     assert f'"triples": {_snapshot(remote)[1]}' in record
 
 
-def test_a_build_that_does_not_conform_leaves_the_remote_store_as_it_was(
-    remote: RunningOxigraph, tmp_path: Path
-) -> None:
+def test_a_build_that_does_not_conform_leaves_the_remote_store_as_it_was(remote: Remote, tmp_path: Path) -> None:
     served = _build(remote, tmp_path / "store")
     before = _snapshot(remote)
     invalid = run_govlod(
@@ -90,7 +107,7 @@ def test_a_build_that_does_not_conform_leaves_the_remote_store_as_it_was(
     assert staged == []
 
 
-def test_graphs_left_by_an_interrupted_build_are_dropped_by_the_next(remote: RunningOxigraph, tmp_path: Path) -> None:
+def test_graphs_left_by_an_interrupted_build_are_dropped_by_the_next(remote: Remote, tmp_path: Path) -> None:
     _build(remote, tmp_path / "store")
     left = layout.staged_name(CANONICAL_BASE + "graph/provincia-novara/dataset", "interrupted", CANONICAL_BASE)
     connection = _connection(remote)
@@ -101,7 +118,7 @@ def test_graphs_left_by_an_interrupted_build_are_dropped_by_the_next(remote: Run
     connection.close()
 
 
-def test_readers_see_the_old_build_or_the_new_one_never_a_mix(remote: RunningOxigraph, tmp_path: Path) -> None:
+def test_readers_see_the_old_build_or_the_new_one_never_a_mix(remote: Remote, tmp_path: Path) -> None:
     first = _build(remote, tmp_path / "store")
     old = _snapshot(remote)
     seen: set[tuple[str, int]] = set()
@@ -123,7 +140,7 @@ def test_readers_see_the_old_build_or_the_new_one_never_a_mix(remote: RunningOxi
     assert seen <= {old, new} and old in seen
 
 
-def test_two_replicas_over_one_store_answer_alike_and_switch_together(remote: RunningOxigraph, tmp_path: Path) -> None:
+def test_two_replicas_over_one_store_answer_alike_and_switch_together(remote: Remote, tmp_path: Path) -> None:
     store = tmp_path / "store"
     _build(remote, store)
     replicas = [RunningServer(store, *remote.options) for _ in range(2)]
@@ -152,7 +169,7 @@ def _eventually_serves(replica: RunningServer, build: str) -> bool:
     return False
 
 
-def test_credentials_never_appear_in_messages_logs_or_health(remote: RunningOxigraph, tmp_path: Path) -> None:
+def test_credentials_never_appear_in_messages_logs_or_health(remote: Remote, tmp_path: Path) -> None:
     unreachable = f"http://someone:pa55word@127.0.0.1:{free_port()}/query"
     failed = run_govlod(
         "build", "--store", str(tmp_path / "store"), "--store-url", unreachable, "--store-password", "hunter2"
@@ -183,10 +200,8 @@ PER_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE {
   { ?s ?p ?o BIND("default" AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"""
 
 
-def test_a_store_without_a_data_endpoint_gets_the_same_triples_through_sparql_update(
-    remote: RunningOxigraph, tmp_path: Path
-) -> None:
-    update_only = RunningOxigraph(tmp_path / "update-only")
+def test_a_store_without_a_data_endpoint_gets_the_same_triples_through_sparql_update(tmp_path: Path) -> None:
+    remote, update_only = RunningOxigraph(tmp_path / "oxigraph"), RunningOxigraph(tmp_path / "update-only")
     try:
         _build(remote, tmp_path / "store")
         options = [o for o in update_only.options if not o.endswith("/store")]
@@ -201,6 +216,7 @@ def test_a_store_without_a_data_endpoint_gets_the_same_triples_through_sparql_up
             counts.append({str(r["g"].value): int(r["n"].value) for r in rows if r["g"].value != RELEASE.value})
         assert counts[0] == counts[1] and counts[0]["default"] > 1000
     finally:
+        remote.stop()
         update_only.stop()
 
 

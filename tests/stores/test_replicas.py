@@ -4,8 +4,6 @@ abruptly and a new build published under a steady stream of requests lose none o
 from __future__ import annotations
 
 import itertools
-import shutil
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -14,9 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import PROJECT, RunningOxigraph, RunningServer, free_port, run_govlod
+from tests.helpers import NGINX, PROJECT, RunningNginx, RunningOxigraph, RunningServer, run_govlod
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PATHS = [
     "health",
     "doc/organization/coordinamento-enti-gestori-novara/tavolo-politico.ttl",
@@ -29,35 +26,6 @@ PATHS = [
 pytestmark = pytest.mark.skipif(
     not Path(NGINX).is_file(), reason="nginx is not installed (.ci/run installs Debian's nginx-light)"
 )
-
-
-def _nginx_config(folder: Path, port: int, upstreams: list[int]) -> Path:
-    servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=30s;" for p in upstreams)
-    config = folder / "nginx.conf"
-    config.write_text(
-        f"""daemon off;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;
-  fastcgi_temp_path {folder}/fastcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;
-  upstream govlod {{
-{servers}
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://govlod;
-      proxy_next_upstream error timeout http_502 http_503;
-      proxy_connect_timeout 2s;
-    }}
-  }}
-}}
-"""
-    )
-    return config
 
 
 class Traffic:
@@ -111,18 +79,8 @@ def test_a_stopped_replica_and_a_new_build_lose_no_request_behind_nginx(tmp_path
     try:
         assert run_govlod("build", "--store", str(store), *remote.options).returncode == 0
         replicas = [RunningServer(store, *remote.options) for _ in range(2)]
-        port = free_port()
-        config = _nginx_config(tmp_path, port, [replica.port for replica in replicas])
-        with (tmp_path / "nginx.log").open("w") as log:
-            balancer = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path)], stdout=log, stderr=log)
-        origin = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(origin + "health")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        balancer = RunningNginx(tmp_path / "nginx", [replica.port for replica in replicas])
+        origin = balancer.url
         first = httpx.get(origin + "health").json()["build"]
 
         traffic = Traffic(origin)
@@ -143,15 +101,14 @@ def test_a_stopped_replica_and_a_new_build_lose_no_request_behind_nginx(tmp_path
         assert sum(traffic.statuses.values()) > 50
         assert traffic.builds[0] == first and traffic.builds[-1] == served
         # nginx did send requests to the stopped replica, and answered them from the other one.
-        assert f"127.0.0.1:{replicas[0].port}" in (tmp_path / "error.log").read_text()
+        assert f"127.0.0.1:{replicas[0].port}" in balancer.error_log.read_text()
         print(f"requests through nginx: {dict(traffic.statuses)}")
         # The replica stopped abruptly comes back and serves the new build at once.
         replicas[0] = RunningServer(store, *remote.options)
         assert _serves(replicas[0].url, served) and _serves(replicas[1].url, served)
     finally:
         if balancer is not None:
-            balancer.terminate()
-            balancer.wait(timeout=10)
+            balancer.stop()
         for replica in replicas:
             replica.stop()
         remote.stop()

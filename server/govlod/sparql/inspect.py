@@ -73,3 +73,29 @@ def names_graphs(text: str) -> bool:
     if "GRAPH" not in upper and "FROM" not in upper:
         return False
     return any(word in ("GRAPH", "FROM") for word in keywords(text))
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Whether the query names its own dataset (FROM, FROM NAMED)."""
+    if "FROM" not in text.upper():
+        return False
+    return "FROM" in keywords(text)
+
+
+def without_dataset_clause(text: str) -> str:
+    """The query with its FROM and FROM NAMED clauses taken out: the protocol's dataset parameters
+    replace them (SPARQL 1.1 Protocol 2.1.4), which some engines do not do themselves."""
+    cuts: list[tuple[int, int]] = []
+    tokens = _TOKEN.finditer(text)
+    for token in tokens:
+        if (token.group("word") or "").upper() != "FROM":
+            continue
+        start = token.start()
+        for following in tokens:
+            if (following.group("word") or "").upper() == "NAMED":
+                continue
+            cuts.append((start, following.end()))  # the graph's IRI or prefixed name
+            break
+    for start, end in reversed(cuts):
+        text = text[:start] + " " + text[end:]
+    return text

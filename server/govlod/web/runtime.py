@@ -45,7 +45,7 @@ class Runtime:
             connection = Connection(settings)
             concurrency = max(4, settings.query_processes)  # the store does the work: threads only wait
             queries = RemoteQueries(connection, settings.base_iri, settings.query_timeout, concurrency)
-            reads = RemoteReads(connection)
+            reads = RemoteReads(connection, settings.base_iri)
         else:
             workers, processes = settings.workers, settings.query_processes
             queries = QueryExecutor(

@@ -7,6 +7,7 @@ store by its URL without user information, and never repeats a header or a passw
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
@@ -15,6 +16,8 @@ import httpx
 import pyoxigraph as ox
 
 from govlod.settings import Settings
+from govlod.stores.remote import engines
+from govlod.stores.remote.engines import Engine, FixedChunks
 
 LOAD_TIMEOUT = 3600.0  # seconds a load or a switch may take, by default
 CONNECT_TIMEOUT = 10.0
@@ -34,6 +37,8 @@ GRAPH_FORMATS = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
 MESSAGE_CHARS = 400  # of a store's error answer, quoted in ours
+READ_BYTES = 64 * 1024
+Parameters = dict[str, list[str]]  # the protocol's dataset parameters, by name
 
 
 class StoreError(Exception):
@@ -96,6 +101,8 @@ class Connection:
         auth, headers = _credentials(settings)
         self.query_timeout = query_timeout or settings.query_timeout
         self.load_timeout = settings.store_timeout or LOAD_TIMEOUT
+        self._engine = None if settings.store_engine == "auto" else engines.BY_NAME[settings.store_engine]
+        self._engine_lock = threading.Lock()
         self._client = httpx.Client(
             auth=auth,
             headers=headers,
@@ -107,10 +114,26 @@ class Connection:
     def close(self) -> None:
         self._client.close()
 
+    @property
+    def engine(self) -> Engine:
+        """The engine behind the store, as configured or as its `Server` header names it (asked once)."""
+        with self._engine_lock:
+            if self._engine is None:
+                try:
+                    response = self._client.post(
+                        self.endpoints.query, data={"query": "ASK {}"}, headers={"Accept": SELECT_ACCEPT}
+                    )
+                except httpx.HTTPError as error:
+                    raise self._fail("answer a query", error) from None
+                self._engine = engines.identify(response.headers.get("server", ""))
+            return self._engine
+
     def _fail(self, action: str, error: Exception | httpx.Response) -> StoreError:
         if isinstance(error, httpx.Response):
             said = " ".join(error.text[:MESSAGE_CHARS].split())
             message = f"the store at {self.name} refused to {action}: {error.status_code} {said}"
+            if self._engine is not None and self._engine.says_timeout(said):
+                return StoreError(f"the store at {self.name} gave up at its time limit", timed_out=True)
             return StoreError(message, error.status_code, said=said)
         if isinstance(error, httpx.TimeoutException):
             return StoreError(f"the store at {self.name} did not answer in time to {action}", timed_out=True)
@@ -118,12 +141,14 @@ class Connection:
 
     @contextlib.contextmanager
     def query(
-        self, text: str, accept: str, timeout: float | None = None, parameters: dict[str, list[str]] | None = None
+        self, text: str, accept: str, timeout: float | None = None, parameters: Parameters | None = None
     ) -> Iterator[httpx.Response]:
-        """The store's answer to a query, streamed; the caller reads it within the context.
+        """The store's answer to a query, streamed; the caller reads it within the context, through
+        `chunks`.
 
         `parameters`: the protocol's other parameters (`default-graph-uri`, `named-graph-uri`).
         """
+        engine = self.engine
         request = self._client.build_request(
             "POST",
             self.endpoints.query,
@@ -139,26 +164,38 @@ class Connection:
             if response.status_code >= 400:
                 response.read()
                 raise self._fail("answer a query", response)
+            if engine.timed_out(response):
+                raise StoreError(f"the store at {self.name} gave up at its time limit", timed_out=True)
             yield response
         except httpx.HTTPError as error:
             raise self._fail("answer a query", error) from None
         finally:
             response.close()
 
-    def solutions(self, text: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
+    def chunks(self, response: httpx.Response) -> Iterator[bytes]:
+        """The bytes of an answer, with what the engine writes out of the standard put right."""
+        raw = response.iter_bytes(READ_BYTES)
+        fixes = self.engine.answer_fixes
+        if fixes and RESULTS_FORMATS.get(media_type(response)) == ox.QueryResultsFormat.JSON:
+            return FixedChunks(raw, fixes)
+        return raw
+
+    def solutions(
+        self, text: str, parameters: Parameters | None = None
+    ) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
         """Every row of a SELECT (the server's own queries: small and bounded)."""
-        with self.query(text, SELECT_ACCEPT) as response:
-            body = response.read()
+        with self.query(text, SELECT_ACCEPT, parameters=parameters) as response:
+            body = b"".join(self.chunks(response))
             parsed = ox.parse_query_results(body, results_format(response))
         if not isinstance(parsed, ox.QuerySolutions):
             raise StoreError(f"the store at {self.name} answered a SELECT with a boolean")
         names = [v.value for v in parsed.variables]
         return [{n: v for n in names if (v := row[n]) is not None} for row in parsed]
 
-    def triples(self, text: str) -> list[ox.Triple]:
+    def triples(self, text: str, parameters: Parameters | None = None) -> list[ox.Triple]:
         """Every triple of a CONSTRUCT (the server's own queries: small and bounded)."""
-        with self.query(text, GRAPH_ACCEPT) as response:
-            body = response.read()
+        with self.query(text, GRAPH_ACCEPT, parameters=parameters) as response:
+            body = b"".join(self.chunks(response))
             return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, graph_format(response))]
 
     def update(self, text: str) -> None:

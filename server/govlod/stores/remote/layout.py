@@ -2,7 +2,9 @@
 
 The served build is laid out as the embedded store lays it out: one named graph per source file
 under its own name, and their union in the store's default graph, so that visitors' queries run
-on the remote store exactly as written. Beside them, two kinds of graphs of govlod's own:
+on the remote store exactly as written. On an engine whose default graph is the union of all its
+graphs (Virtuoso), the union is the named graph `{base}graph/default` instead, and queries name it
+as their default graph. Beside them, two kinds of graphs of govlod's own:
 
 - `{base}graph/release`: one triple naming the build being served. Every server reading the
   store consults it, so all replicas switch together.
@@ -24,6 +26,7 @@ import pyoxigraph as ox
 
 from govlod.namespaces import GRAPH_SPACE, rebase
 from govlod.stores.remote.connection import Connection
+from govlod.stores.remote.engines import Engine
 
 IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 
@@ -34,6 +37,15 @@ def graph_space(base_iri: str) -> str:
 
 def release_graph(base_iri: str) -> ox.NamedNode:
     return ox.NamedNode(graph_space(base_iri) + "release")
+
+
+def union_graph(base_iri: str) -> ox.NamedNode:
+    """The served union, on an engine without a default graph of its own."""
+    return ox.NamedNode(graph_space(base_iri) + "default")
+
+
+def served_default(engine: Engine, base_iri: str) -> ox.DefaultGraph | ox.NamedNode:
+    return ox.DefaultGraph() if engine.own_default_graph else union_graph(base_iri)
 
 
 def staging_space(base_iri: str) -> str:
@@ -62,8 +74,16 @@ def served_build(connection: Connection, base_iri: str) -> str | None:
 
 def named_graphs(connection: Connection) -> list[str]:
     """Every named graph of the store (Oxigraph answers from its list of graphs, not by a scan)."""
-    rows = connection.solutions("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+    rows = connection.solutions(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {connection.engine.graphs_pattern} }} }}")
     return sorted(graph.value for row in rows if isinstance(graph := row.get("g"), ox.NamedNode))
+
+
+def served_graphs(graphs: Iterable[str], base_iri: str) -> list[str]:
+    """The named graphs of the served build among the store's graphs: not the engine's own, and
+    not govlod's (release, union, staged builds)."""
+    space, own = graph_space(base_iri), {release_graph(base_iri).value, union_graph(base_iri).value}
+    staging = staging_space(base_iri)
+    return [g for g in graphs if g.startswith(space) and g not in own and not g.startswith(staging)]
 
 
 def drop_staged(connection: Connection, base_iri: str, keep: str | None = None) -> int:
@@ -76,23 +96,20 @@ def drop_staged(connection: Connection, base_iri: str, keep: str | None = None) 
     return len(stale)
 
 
-def switch_update(build_id: str, base_iri: str, graphs: Iterable[str], served: Sequence[str]) -> str:
+def switch_update(build_id: str, base_iri: str, graphs: Iterable[str], present: Sequence[str], engine: Engine) -> str:
     """The one update request that puts the staged build in place of the served one.
 
-    `served`: the named graphs the store holds now, so that those the new build lacks go too.
+    `present`: the named graphs the store holds now, so that those the new build lacks go too.
     """
     release = release_graph(base_iri)
-    staging = staging_space(base_iri)
     new = set(graphs)
-    operations = [
-        f"DROP SILENT GRAPH {ox.NamedNode(g)}"
-        for g in served
-        if g not in new and not g.startswith(staging) and g != release.value
-    ]
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in served_graphs(present, base_iri) if g not in new]
     operations += [
         f"MOVE SILENT GRAPH {staged_name(g, build_id, base_iri)} TO GRAPH {ox.NamedNode(g)}" for g in sorted(new)
     ]
-    operations.append(f"MOVE SILENT GRAPH {staged_default(build_id, base_iri)} TO DEFAULT")
+    default = served_default(engine, base_iri)
+    target = "DEFAULT" if isinstance(default, ox.DefaultGraph) else f"GRAPH {default}"
+    operations.append(f"MOVE SILENT GRAPH {staged_default(build_id, base_iri)} TO {target}")
     operations.append(f"DROP SILENT GRAPH {release}")
     operations.append(f"INSERT DATA {{ GRAPH {release} {{ {release} {IDENTIFIER} {ox.Literal(build_id)} }} }}")
     return " ;\n".join(operations)

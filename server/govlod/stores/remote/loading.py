@@ -6,7 +6,8 @@ named graph and the default graph stays one node, as in the embedded store. The 
 endpoint takes N-Quads as they are (the Oxigraph server's `/store`: its own fast path); any other
 SPARQL 1.1 store takes them as `INSERT DATA` requests of bounded size (servers limit a request's
 body: 128 MB for the Oxigraph server). A blank node is one node only within one request, so the
-quads with blank nodes of a batch all go in one request of their own.
+quads with blank nodes of a batch all go in one request of their own, an `INSERT { } WHERE { }`
+(Virtuoso refuses blank nodes in `INSERT DATA`; every engine takes them in a template).
 """
 
 from __future__ import annotations
@@ -89,9 +90,10 @@ def nquads_body(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
         yield ox.serialize(chunk, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def insert_data_body(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
-    """`INSERT DATA { GRAPH <g> { ... } ... }` with the quads, a GRAPH block per run of one graph."""
-    yield b"INSERT DATA {\n"
+def insert_data_body(quads: Iterable[ox.Quad], template: bool = False) -> Iterator[bytes]:
+    """`INSERT DATA { GRAPH <g> { ... } ... }` with the quads, a GRAPH block per run of one graph;
+    `INSERT { ... } WHERE { }` for a template."""
+    yield b"INSERT {\n" if template else b"INSERT DATA {\n"
     for chunk in _chunks(quads):
         for graph, run in itertools.groupby(chunk, key=lambda q: q.graph_name):
             triples = [ox.Triple(q.subject, q.predicate, q.object) for q in run]
@@ -99,7 +101,7 @@ def insert_data_body(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
             yield f"GRAPH {graph} {{\n".encode() if named else b""
             yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
             yield b"}\n" if named else b""
-    yield b"}\n"
+    yield b"} WHERE { }\n" if template else b"}\n"
 
 
 def _has_blank_node(quad: ox.Quad) -> bool:
@@ -119,9 +121,10 @@ def insert_data_requests(quads: Iterable[ox.Quad]) -> Iterator[str]:
         if len(ground) >= UPDATE_QUADS:
             yield b"".join(insert_data_body(ground)).decode()
             ground = []
-    for rest in (ground, with_blank_nodes):
-        if rest:
-            yield b"".join(insert_data_body(rest)).decode()
+    if ground:
+        yield b"".join(insert_data_body(ground)).decode()
+    if with_blank_nodes:
+        yield b"".join(insert_data_body(with_blank_nodes, template=True)).decode()
 
 
 def load_staged(settings: Settings, staging: Staging, build_id: str) -> None:
@@ -148,7 +151,7 @@ def switch(settings: Settings, build_id: str, graphs: Iterable[str]) -> None:
     connection = Connection(settings)
     try:
         served = layout.named_graphs(connection)
-        connection.update(layout.switch_update(build_id, settings.base_iri, graphs, served))
+        connection.update(layout.switch_update(build_id, settings.base_iri, graphs, served, connection.engine))
     finally:
         connection.close()
 

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 
 from govlod.sparql.binding import bound
 from govlod.stores.interface import Bindings, Row
-from govlod.stores.remote.connection import Connection
+from govlod.stores.remote import layout
+from govlod.stores.remote.connection import Connection, Parameters
 
 T = TypeVar("T")
 
@@ -34,8 +35,9 @@ def closure_query(subject: ox.NamedNode, depth: int) -> str:
 class RemoteReads:
     blocking = True  # each read is a request to the store
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, base_iri: str):
         self._connection = connection
+        self._base_iri = base_iri
         self._kept: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
@@ -48,11 +50,18 @@ class RemoteReads:
                 kept = self._kept[(build_id, name)] = make()
             return cast(T, kept)
 
+    @property
+    def _dataset(self) -> Parameters:
+        """The served union as the default graph, on an engine whose own is the union of all graphs."""
+        if self._connection.engine.own_default_graph:
+            return {}
+        return {"default-graph-uri": [layout.union_graph(self._base_iri).value]}
+
     def select(self, build_id: str, query: str, bindings: Bindings, limit: int) -> list[Row]:
-        return self._connection.solutions(bound(query, bindings))[:limit]
+        return self._connection.solutions(bound(query, bindings), self._dataset)[:limit]
 
     def closure(self, build_id: str, subject: ox.NamedNode, depth: int, limit: int) -> list[ox.Triple]:
-        triples = self._connection.triples(closure_query(subject, depth))
+        triples = self._connection.triples(closure_query(subject, depth), self._dataset)
         own = [t for t in triples if t.subject == subject]
         return (own + [t for t in triples if t.subject != subject])[:limit]
 
@@ -64,7 +73,7 @@ class RemoteReads:
             subjects = " ".join(str(term) for term in dict.fromkeys(terms))
             properties = " ".join(str(predicate) for predicate in predicates)
             query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {subjects} }} VALUES ?p {{ {properties} }} ?s ?p ?o }}"
-            for row in self._connection.solutions(query):
+            for row in self._connection.solutions(query, self._dataset):
                 subject, predicate, value = row["s"], row["p"], row["o"]
                 assert isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
                 found[subject].append(ox.Triple(subject, predicate, value))
@@ -75,6 +84,6 @@ class RemoteReads:
         query = f"SELECT DISTINCT ?p ?s WHERE {{ ?s ?p {resource} FILTER (isIRI(?s)) }}"
         return {
             (predicate.value, source.value)
-            for row in self._connection.solutions(query)
+            for row in self._connection.solutions(query, self._dataset)
             if isinstance(predicate := row.get("p"), ox.NamedNode) and isinstance(source := row.get("s"), ox.NamedNode)
         }
