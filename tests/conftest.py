@@ -153,7 +153,7 @@ def reads_of(request: pytest.FixtureRequest) -> Callable[[ox.Store], Reads]:
         target = layout.served_default(connection.engine, settings.base_iri)
         connection.update(f"DROP SILENT {'DEFAULT' if isinstance(target, ox.DefaultGraph) else f'GRAPH {target}'}")
         quads = (ox.Quad(q.subject, q.predicate, q.object, target) for q in store)
-        for update in loading.insert_data_requests(quads):
+        for update in loading.insert_data_requests(quads, connection.engine):
             connection.update(update)
         return RemoteReads(connection, settings.base_iri)
 

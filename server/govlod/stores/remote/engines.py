@@ -9,10 +9,10 @@ read:
   Fuseki when so configured) answer the default graph as the union of *all* graphs, their own
   system graphs and govlod's staged builds included; there the served union is a named graph and
   every query names its dataset with the protocol's `default-graph-uri`/`named-graph-uri`.
-- **Listing graphs.** `GRAPH ?g {}` is the Oxigraph server's fast list of graphs; Virtuoso answers
-  it with nothing and needs a pattern inside.
 - **Blank nodes in `INSERT DATA`.** Virtuoso refuses them; `INSERT { } WHERE { }` is accepted by
-  every engine, so quads with blank nodes always go that way.
+  every engine, so quads with blank nodes always go that way. Virtuoso 7.2 fails on a template
+  with blank nodes in two graphs, so there each graph's blank nodes go apart: a blank node of a
+  named graph and the same node in the served union are two nodes on Virtuoso.
 - **Answers.** Virtuoso 7 writes blank nodes in SPARQL JSON as `nodeID://b1` (not a valid label),
   booleans as `1`/`0`, answers ASK as a one-column SELECT, and, past its
   `MaxQueryExecutionTime`, may answer 200 with partial results and an `X-SQL-State: S1TAT` header.
@@ -32,11 +32,13 @@ XSD_BOOLEAN = b"http://www.w3.org/2001/XMLSchema#boolean"
 class Engine:
     name: str
     own_default_graph: bool  # the default graph is not the union of all graphs, and updates can fill it
-    graphs_pattern: str  # inside `GRAPH ?g { ... }` to list the graphs
     answer_fixes: tuple[tuple[bytes, bytes], ...] = ()  # byte replacements in SPARQL JSON answers
     ask_variable: str | None = None  # the one column of the SELECT the engine answers ASK with
     partial_answer_states: tuple[str, ...] = ()  # X-SQL-State values of an answer cut by a time limit
     timeout_said: tuple[str, ...] = ()  # words of an error answer that mean the engine's time limit
+    update_bytes: int = 64 << 20  # the longest update request to send (the Oxigraph server takes 128 MB)
+    template_quads: int | None = None  # the most quads in one INSERT template
+    template_graphs: bool = True  # an INSERT template may put blank nodes in several graphs
 
     def timed_out(self, response: httpx.Response) -> bool:
         return response.headers.get("x-sql-state", "") in self.partial_answer_states
@@ -45,11 +47,10 @@ class Engine:
         return any(words in said for words in self.timeout_said)
 
 
-OXIGRAPH = Engine("oxigraph", own_default_graph=True, graphs_pattern="")
+OXIGRAPH = Engine("oxigraph", own_default_graph=True)
 VIRTUOSO = Engine(
     "virtuoso",
     own_default_graph=False,
-    graphs_pattern="?s ?p ?o",
     answer_fixes=(
         (b'"type": "bnode", "value": "nodeID://', b'"type": "bnode", "value": "'),
         (b'"datatype": "' + XSD_BOOLEAN + b'", "value": "1"', b'"datatype": "' + XSD_BOOLEAN + b'", "value": "true"'),
@@ -58,9 +59,12 @@ VIRTUOSO = Engine(
     ask_variable="__ASK_RETVAL",
     partial_answer_states=("S1TAT",),
     timeout_said=("S1T00", "exceeds the limit", "Transaction timed out"),
+    update_bytes=4 << 20,  # its HTTP server holds a request's text in a string of at most 10 MB
+    template_quads=500,  # it compiles a template to SQL, of at most 10,000 lines
+    template_graphs=False,  # 7.2 fails (SR002) on a template with blank nodes in two graphs
 )
 # Any other SPARQL 1.1 store: nothing assumed about its default graph.
-STANDARD = Engine("sparql11", own_default_graph=False, graphs_pattern="?s ?p ?o")
+STANDARD = Engine("sparql11", own_default_graph=False)
 
 BY_NAME = {engine.name: engine for engine in (OXIGRAPH, VIRTUOSO, STANDARD)}
 

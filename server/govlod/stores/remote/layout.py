@@ -6,10 +6,12 @@ on the remote store exactly as written. On an engine whose default graph is the 
 graphs (Virtuoso), the union is the named graph `{base}graph/default` instead, and queries name it
 as their default graph. Beside them, two kinds of graphs of govlod's own:
 
-- `{base}graph/release`: one triple naming the build being served. Every server reading the
-  store consults it, so all replicas switch together.
+- `{base}graph/release`: the build being served (`dct:identifier`) and its named graphs
+  (`dct:hasPart`). Every server reading the store consults it, so all replicas switch together.
 - `{base}graph/staging/{build}/...`: a build being loaded, its graphs and its default graph under
-  names of its own, invisible to queries of the default graph.
+  names of its own, invisible to queries of the default graph; `{base}graph/staged` lists them
+  before they are loaded, so that the next build drops what a failed one left. govlod never lists
+  the store's graphs (a scan of every quad on some engines) and never touches graphs it did not make.
 
 A build switches in with one SPARQL Update request: the staged graphs MOVE onto the served names,
 graphs the new build no longer has are dropped, and the release triple changes. A store that runs
@@ -29,6 +31,7 @@ from govlod.stores.remote.connection import Connection
 from govlod.stores.remote.engines import Engine
 
 IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
+HAS_PART = ox.NamedNode("http://purl.org/dc/terms/hasPart")
 
 
 def graph_space(base_iri: str) -> str:
@@ -52,6 +55,11 @@ def staging_space(base_iri: str) -> str:
     return graph_space(base_iri) + "staging/"
 
 
+def staging_record(base_iri: str) -> ox.NamedNode:
+    """The graph that lists the graphs of builds being loaded (or left by failed builds)."""
+    return ox.NamedNode(graph_space(base_iri) + "staged")
+
+
 def staged_name(graph: str, build_id: str, base_iri: str) -> ox.NamedNode:
     """Where a named graph of the build waits until the switch."""
     space = graph_space(base_iri)
@@ -72,44 +80,55 @@ def served_build(connection: Connection, base_iri: str) -> str | None:
     return values[-1] if values else None
 
 
-def named_graphs(connection: Connection) -> list[str]:
-    """Every named graph of the store (Oxigraph answers from its list of graphs, not by a scan)."""
-    rows = connection.solutions(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {connection.engine.graphs_pattern} }} }}")
+def _parts(connection: Connection, record: ox.NamedNode) -> list[str]:
+    rows = connection.solutions(f"SELECT ?g WHERE {{ GRAPH {record} {{ ?whole {HAS_PART} ?g }} }}")
     return sorted(graph.value for row in rows if isinstance(graph := row.get("g"), ox.NamedNode))
 
 
-def served_graphs(graphs: Iterable[str], base_iri: str) -> list[str]:
-    """The named graphs of the served build among the store's graphs: not the engine's own, and
-    not govlod's (release, union, staged builds)."""
-    space, own = graph_space(base_iri), {release_graph(base_iri).value, union_graph(base_iri).value}
-    staging = staging_space(base_iri)
-    return [g for g in graphs if g.startswith(space) and g not in own and not g.startswith(staging)]
+def served_graphs(connection: Connection, base_iri: str) -> list[str]:
+    """The named graphs of the served build, as its release records them."""
+    return _parts(connection, release_graph(base_iri))
 
 
-def drop_staged(connection: Connection, base_iri: str, keep: str | None = None) -> int:
-    """Drop the staged graphs of builds that never switched in (other than `keep`); how many."""
-    space = staging_space(base_iri)
-    own = f"{space}{keep}/" if keep else None
-    stale = [g for g in named_graphs(connection) if g.startswith(space) and not (own and g.startswith(own))]
-    if stale:
-        connection.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in stale))
+def staged_graphs(connection: Connection, base_iri: str) -> list[str]:
+    """The graphs of builds being loaded, or left behind by builds that failed, as recorded."""
+    return _parts(connection, staging_record(base_iri))
+
+
+def record_staging(connection: Connection, build_id: str, base_iri: str, graphs: Iterable[str]) -> None:
+    """Note the graphs a build is about to load, before loading them: whatever happens to the build,
+    the next one finds them without listing the store's graphs (a scan on some engines)."""
+    record, whole = staging_record(base_iri), ox.NamedNode(f"{staging_space(base_iri)}{build_id}")
+    names = [staged_name(g, build_id, base_iri) for g in graphs] + [staged_default(build_id, base_iri)]
+    parts = " ".join(f"{whole} {HAS_PART} {name} ." for name in names)
+    connection.update(f"INSERT DATA {{ GRAPH {record} {{ {parts} }} }}")
+
+
+def drop_staged(connection: Connection, base_iri: str) -> int:
+    """Drop the graphs of every build that never switched in, and their record; how many."""
+    stale = staged_graphs(connection, base_iri)
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in stale]
+    operations.append(f"DROP SILENT GRAPH {staging_record(base_iri)}")
+    connection.update(" ;\n".join(operations))
     return len(stale)
 
 
-def switch_update(build_id: str, base_iri: str, graphs: Iterable[str], present: Sequence[str], engine: Engine) -> str:
+def switch_update(build_id: str, base_iri: str, graphs: Iterable[str], served: Sequence[str], engine: Engine) -> str:
     """The one update request that puts the staged build in place of the served one.
 
-    `present`: the named graphs the store holds now, so that those the new build lacks go too.
+    `served`: the named graphs the store serves now, so that those the new build lacks go too.
     """
-    release = release_graph(base_iri)
-    new = set(graphs)
-    operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in served_graphs(present, base_iri) if g not in new]
-    operations += [
-        f"MOVE SILENT GRAPH {staged_name(g, build_id, base_iri)} TO GRAPH {ox.NamedNode(g)}" for g in sorted(new)
-    ]
+    release, record = release_graph(base_iri), staging_record(base_iri)
+    whole = ox.NamedNode(f"{staging_space(base_iri)}{build_id}")
+    new = sorted(set(graphs))
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in served if g not in new]
+    operations += [f"MOVE SILENT GRAPH {staged_name(g, build_id, base_iri)} TO GRAPH {ox.NamedNode(g)}" for g in new]
     default = served_default(engine, base_iri)
     target = "DEFAULT" if isinstance(default, ox.DefaultGraph) else f"GRAPH {default}"
     operations.append(f"MOVE SILENT GRAPH {staged_default(build_id, base_iri)} TO {target}")
+    operations.append(f"DELETE WHERE {{ GRAPH {record} {{ {whole} {HAS_PART} ?g }} }}")
     operations.append(f"DROP SILENT GRAPH {release}")
-    operations.append(f"INSERT DATA {{ GRAPH {release} {{ {release} {IDENTIFIER} {ox.Literal(build_id)} }} }}")
+    facts = [f"{release} {IDENTIFIER} {ox.Literal(build_id)} ."]
+    facts += [f"{release} {HAS_PART} {ox.NamedNode(g)} ." for g in new]
+    operations.append(f"INSERT DATA {{ GRAPH {release} {{ {' '.join(facts)} }} }}")
     return " ;\n".join(operations)

@@ -4,17 +4,19 @@ A batch of the build goes to the store as one document (its named graphs under t
 names and its default graph under the staged default's name), so that a blank node shared by a
 named graph and the default graph stays one node, as in the embedded store. The store's data
 endpoint takes N-Quads as they are (the Oxigraph server's `/store`: its own fast path); any other
-SPARQL 1.1 store takes them as `INSERT DATA` requests of bounded size (servers limit a request's
-body: 128 MB for the Oxigraph server). A blank node is one node only within one request, so the
-quads with blank nodes of a batch all go in one request of their own, an `INSERT { } WHERE { }`
-(Virtuoso refuses blank nodes in `INSERT DATA`; every engine takes them in a template).
+SPARQL 1.1 store takes them as `INSERT DATA` requests of bounded size (engines limit a request:
+128 MB for the Oxigraph server, 10 MB of text for Virtuoso). A blank node is one node only within
+one request, so every quad of a group of connected blank nodes goes in the same request, an
+`INSERT { } WHERE { }` (Virtuoso refuses blank nodes in `INSERT DATA`; every engine takes them
+in a template).
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -23,9 +25,11 @@ from govlod.settings import Settings
 from govlod.staging import StagedBatch, Staging
 from govlod.stores.remote import layout
 from govlod.stores.remote.connection import Connection
+from govlod.stores.remote.engines import STANDARD, Engine
 
-CHUNK_QUADS = 50_000  # quads serialised at a time into the request body
-UPDATE_QUADS = 200_000  # quads without blank nodes per INSERT DATA request: about 40 MB of text
+CHUNK_QUADS = 5_000  # quads serialised at a time into a request body
+# Triples in one GRAPH block: Virtuoso's SPARQL parser runs out of stack at about 5,000.
+BLOCK_TRIPLES = 1_000
 READ_BYTES = 1 << 20
 
 
@@ -90,41 +94,110 @@ def nquads_body(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
         yield ox.serialize(chunk, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def insert_data_body(quads: Iterable[ox.Quad], template: bool = False) -> Iterator[bytes]:
-    """`INSERT DATA { GRAPH <g> { ... } ... }` with the quads, a GRAPH block per run of one graph;
-    `INSERT { ... } WHERE { }` for a template."""
-    yield b"INSERT {\n" if template else b"INSERT DATA {\n"
-    for chunk in _chunks(quads):
-        for graph, run in itertools.groupby(chunk, key=lambda q: q.graph_name):
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in run]
-            named = not isinstance(graph, ox.DefaultGraph)
-            yield f"GRAPH {graph} {{\n".encode() if named else b""
-            yield ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-            yield b"}\n" if named else b""
-    yield b"} WHERE { }\n" if template else b"}\n"
+def _graph_blocks(quads: Sequence[ox.Quad]) -> bytes:
+    """`GRAPH <g> { ... }` blocks of the quads, one per run of one graph of at most BLOCK_TRIPLES."""
+    blocks = []
+    for graph, run in itertools.groupby(quads, key=lambda q: q.graph_name):
+        named = not isinstance(graph, ox.DefaultGraph)
+        pending = iter(run)
+        while block := [ox.Triple(q.subject, q.predicate, q.object) for q in itertools.islice(pending, BLOCK_TRIPLES)]:
+            text = ox.serialize(block, format=ox.RdfFormat.N_TRIPLES) or b""
+            blocks.append(b"GRAPH %s {\n%s}\n" % (str(graph).encode(), text) if named else text)
+    return b"".join(blocks)
 
 
 def _has_blank_node(quad: ox.Quad) -> bool:
     return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
-def insert_data_requests(quads: Iterable[ox.Quad]) -> Iterator[str]:
-    """INSERT DATA requests of at most UPDATE_QUADS quads without blank nodes each, then one with
-    every quad that has a blank node, so that each blank node stays one node."""
-    with_blank_nodes: list[ox.Quad] = []
-    ground: list[ox.Quad] = []
+def _blank_node_groups(quads: Sequence[ox.Quad], piece_quads: int) -> Iterator[list[ox.Quad]]:
+    """The quads with blank nodes, in groups that share no blank node with one another, the
+    groups in pieces of about `piece_quads` quads (a group is never split)."""
+    parent: dict[str, str] = {}
+
+    def root(label: str) -> str:
+        while (up := parent.get(label, label)) != label:
+            parent[label] = parent.get(up, up)  # halve the path as it is walked
+            label = up
+        return label
+
     for quad in quads:
-        if _has_blank_node(quad):
-            with_blank_nodes.append(quad)
-            continue
-        ground.append(quad)
-        if len(ground) >= UPDATE_QUADS:
-            yield b"".join(insert_data_body(ground)).decode()
-            ground = []
-    if ground:
-        yield b"".join(insert_data_body(ground)).decode()
-    if with_blank_nodes:
-        yield b"".join(insert_data_body(with_blank_nodes, template=True)).decode()
+        if isinstance(quad.subject, ox.BlankNode) and isinstance(quad.object, ox.BlankNode):
+            one, other = root(quad.subject.value), root(quad.object.value)
+            if one != other:
+                parent[one] = other
+    groups: dict[str, list[ox.Quad]] = defaultdict(list)
+    for quad in quads:
+        node = quad.subject if isinstance(quad.subject, ox.BlankNode) else quad.object
+        assert isinstance(node, ox.BlankNode)  # only quads with a blank node are grouped
+        groups[root(node.value)].append(quad)
+    piece: list[ox.Quad] = []
+    for group in groups.values():
+        piece += group
+        if len(piece) >= piece_quads:
+            yield piece
+            piece = []
+    if piece:
+        yield piece
+
+
+def _packed(
+    pieces: Iterable[Sequence[ox.Quad]], max_bytes: int, template: bool, max_quads: int | None = None
+) -> Iterator[str]:
+    """Requests of whole pieces, each at most `max_bytes` of text and `max_quads` quads, unless one
+    piece alone is more."""
+    opening, closing = (b"INSERT {\n", b"} WHERE { }\n") if template else (b"INSERT DATA {\n", b"}\n")
+    blocks: list[bytes] = []
+    size = quads = 0
+    for piece in pieces:
+        block = _graph_blocks(piece)
+        if blocks and (size + len(block) > max_bytes or (max_quads is not None and quads + len(piece) > max_quads)):
+            yield b"".join([opening, *blocks, closing]).decode()
+            blocks, size, quads = [], 0, 0
+        blocks.append(block)
+        size += len(block)
+        quads += len(piece)
+    if blocks:
+        yield b"".join([opening, *blocks, closing]).decode()
+
+
+def insert_data_requests(
+    quads: Iterable[ox.Quad], engine: Engine = STANDARD, max_bytes: int | None = None
+) -> Iterator[str]:
+    """`INSERT DATA` requests of the quads without blank nodes, then `INSERT { } WHERE { }` requests
+    of those with blank nodes, every quad of a blank node in the same request (on an engine whose
+    templates take one graph, every quad of a blank node in one graph); none longer than the
+    engine's limits (unless a single group of blank nodes is)."""
+    max_bytes = max_bytes or engine.update_bytes
+    template_quads = engine.template_quads
+    with_blank_nodes: list[ox.Quad] = []
+
+    def ground() -> Iterator[list[ox.Quad]]:
+        piece: list[ox.Quad] = []
+        for quad in quads:
+            if _has_blank_node(quad):
+                with_blank_nodes.append(quad)
+                continue
+            piece.append(quad)
+            if len(piece) >= CHUNK_QUADS:
+                yield piece
+                piece = []
+        if piece:
+            yield piece
+
+    yield from _packed(ground(), max_bytes, template=False)
+    piece_quads = min(CHUNK_QUADS, template_quads or CHUNK_QUADS)
+    if not engine.template_graphs:
+        for _, run in itertools.groupby(sorted(with_blank_nodes, key=_graph_of), _graph_of):
+            pieces = _blank_node_groups(list(run), piece_quads)
+            yield from _packed(pieces, max_bytes, template=True, max_quads=template_quads)
+        return
+    pieces = _blank_node_groups(with_blank_nodes, piece_quads)
+    yield from _packed(pieces, max_bytes, template=True, max_quads=template_quads)
+
+
+def _graph_of(quad: ox.Quad) -> str:
+    return str(quad.graph_name)
 
 
 def load_staged(settings: Settings, staging: Staging, build_id: str) -> None:
@@ -135,12 +208,13 @@ def load_staged(settings: Settings, staging: Staging, build_id: str) -> None:
     connection = Connection(settings)
     try:
         layout.drop_staged(connection, settings.base_iri)
+        layout.record_staging(connection, build_id, settings.base_iri, staging.graphs)
         for batch in staging.batches:
             quads = staged_quads(batch, build_id, settings.base_iri)
             if connection.endpoints.data is not None:
                 connection.post_quads(nquads_body(quads))
             else:
-                for request in insert_data_requests(quads):
+                for request in insert_data_requests(quads, connection.engine):
                     connection.update(request)
     finally:
         connection.close()
@@ -150,7 +224,7 @@ def switch(settings: Settings, build_id: str, graphs: Iterable[str]) -> None:
     """Serve the staged build: one update request, atomic where the store runs it as one transaction."""
     connection = Connection(settings)
     try:
-        served = layout.named_graphs(connection)
+        served = layout.served_graphs(connection, settings.base_iri)
         connection.update(layout.switch_update(build_id, settings.base_iri, graphs, served, connection.engine))
     finally:
         connection.close()

@@ -178,7 +178,7 @@ class RemoteQueries:
         try:
             build = layout.served_build(self._connection, self._base_iri)
             if build != self._build and not self._connection.engine.own_default_graph:
-                self._served = layout.served_graphs(layout.named_graphs(self._connection), self._base_iri)
+                self._served = layout.served_graphs(self._connection, self._base_iri)
             self._build = build
             self.problem = None
         except StoreError as error:
