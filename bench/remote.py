@@ -6,8 +6,8 @@ OpenLink Virtuoso from Debian, or any store named by --store-url), side by side,
 For the data of bench/generate.py (a folder of it, or generated once at --triples):
 
 1. building: `govlod build --skip-validation` into the embedded store and into each remote store
-   (the Oxigraph server both through SPARQL Update and through its N-Quads endpoint `/store`;
-   Virtuoso through SPARQL Update), beside each engine's own bulk loader on the same files
+   (the Oxigraph server through its N-Quads endpoint `/store`, Virtuoso through SPARQL Update),
+   beside each engine's own bulk loader on the same files
    (`oxigraph load`; Virtuoso's `ld_dir` + `rdf_loader_run`), the peer for loading;
 2. SPARQL: the query mix of bench/run.py, median latency of govlod on each store and of each
    engine asked directly (what govlod adds in front of a remote store);
@@ -124,6 +124,21 @@ def measure_building(
     for name, measure in peers.items():
         seconds[name] = measure()
     return {"seconds": seconds, "over_embedded": {name: s / seconds["embedded"] for name, s in seconds.items()}}
+
+
+def wait_until_quiet(limit_s: float = 900, idle_share: float = 0.15) -> float:
+    """Wait until the machine is idle (a store compacting after a build takes the cores for
+    minutes, which would slow every server measured); the seconds waited."""
+    import psutil
+
+    started = time.perf_counter()
+    psutil.cpu_percent(interval=None)
+    while time.perf_counter() - started < limit_s:
+        if psutil.cpu_percent(interval=5) < idle_share * 100:
+            break
+    waited = time.perf_counter() - started
+    print(f"  waited {waited:.0f} s for the machine to be quiet", flush=True)
+    return waited
 
 
 def measure_queries(endpoints: dict[str, str], runs: int) -> list[dict[str, Any]]:
@@ -264,15 +279,8 @@ def start_remotes(
     """The remote stores to measure, started on free loopback ports, and their own bulk loaders."""
     oxigraph = RunningOxigraph(work / "oxigraph", timeout_seconds=600)
     stack.callback(oxigraph.stop)
-    with_endpoint = oxigraph.options
-    update_only = [o for o in with_endpoint if not o.endswith("/store") and o != "--store-data-url"]
     remotes = [
-        Remote(
-            "oxigraph-server",
-            with_endpoint,
-            oxigraph.url + "query",
-            {"SPARQL Update": update_only, "N-Quads to /store": with_endpoint},
-        )
+        Remote("oxigraph-server", oxigraph.options, oxigraph.url + "query", {"N-Quads to /store": oxigraph.options})
     ]
     peers: dict[str, Callable[[], float]] = {"Oxigraph bulk loader": lambda: oxigraph_bulk_load(data, work)}
     missing = virtuoso_missing()
@@ -321,6 +329,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             serve_origin = f"http://127.0.0.1:{serve_port}"
             servers[name] = Server(name, process, serve_origin, serve_origin + "/sparql")
         wait_all_ready(list(servers.values()), time.perf_counter(), 1800)
+        result["quiet_wait_s"] = wait_until_quiet()
+        result["load_average_measured"] = os.getloadavg()
         endpoints = {f"govlod {name}": server.probe for name, server in servers.items()}
         endpoints |= {f"{r.name} direct": r.direct for r in remotes}
         endpoints["embedded"] = endpoints.pop("govlod embedded")

@@ -156,6 +156,8 @@ CheckpointInterval = 0
 DirsAllowed = {dirs}
 NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
+; A build switches in with one transaction: the default limit (50 MB of log) stops it near 1M triples.
+TransactionAfterImageLimit = 1500000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
