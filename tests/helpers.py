@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from govlod.settings import Settings
@@ -39,11 +39,42 @@ def free_port() -> int:
         return port
 
 
+def wait_until_ready(
+    process: subprocess.Popen[bytes], name: str, log: Path, url: str, seconds: float, stop: Callable[[], None]
+) -> None:
+    """Until `url` answers 200; if the process exits or time runs out, stopped and an error with its log."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    stop()
+    raise RuntimeError(f"{name} did not become ready: {log.read_text()}")
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Terminate, and kill what does not stop within `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class RunningServer:
     """A real `govlod serve` child process on a free loopback port."""
 
     def __init__(self, store: Path, *extra: str, base_iri: str | None = None):
-        import httpx
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -56,37 +87,16 @@ class RunningServer:
         environment = {k: v for k, v in os.environ.items() if not k.startswith("GOVLOD_")}
         with self.log.open("w") as log:
             self.process = subprocess.Popen(args, cwd=PROJECT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        import time
-
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"govlod serve exited: {self.log.read_text()}")
-            try:
-                if httpx.get(self.url + "health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"govlod serve did not become ready: {self.log.read_text()}")
+        wait_until_ready(self.process, "govlod serve", self.log, self.url + "health", 120, self.stop)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, 15)
 
 
 class RunningOxigraph:
     """The Oxigraph server from PyPI (`oxigraph serve`) on a free loopback port, on a disk folder."""
 
     def __init__(self, folder: Path, timeout_seconds: int = 30):
-        import time
-
-        import httpx
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -96,17 +106,7 @@ class RunningOxigraph:
         args += ["--timeout-s", str(timeout_seconds)]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {self.log.read_text()}")
-            try:
-                httpx.get(self.url + "query", params={"query": "ASK {}"}, timeout=2)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"oxigraph serve did not become ready: {self.log.read_text()}")
+        wait_until_ready(self.process, "oxigraph serve", self.log, self.url + "query?query=ASK%7B%7D", 60, self.stop)
 
     def settings(self) -> Settings:
         return Settings(
@@ -129,12 +129,7 @@ class RunningOxigraph:
         ]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, 15)
 
 
 VIRTUOSO_INI = """[Database]
@@ -188,9 +183,6 @@ class RunningVirtuoso:
     with SPARQL Update allowed to its anonymous SPARQL user (loopback only)."""
 
     def __init__(self, folder: Path, timeout_seconds: int = 30, dirs_allowed: Sequence[Path] = ()):
-        import time
-
-        import httpx
 
         folder.mkdir(parents=True, exist_ok=True)
         self.sql_port, self.port = free_port(), free_port()
@@ -210,19 +202,7 @@ class RunningVirtuoso:
             self.process = subprocess.Popen(
                 ["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=folder, stdout=log, stderr=subprocess.STDOUT
             )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"virtuoso-t exited: {self.log.read_text()}")
-            try:
-                if httpx.get(self.url + "sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            self.stop()
-            raise RuntimeError(f"virtuoso-t did not become ready: {self.log.read_text()}")
+        wait_until_ready(self.process, "virtuoso-t", self.log, self.url + "sparql?query=ASK%7B%7D", 120, self.stop)
         granted = self.isql("GRANT SPARQL_UPDATE TO \"SPARQL\";\nDB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);\n")
         if "Error" in granted and "already have role" not in granted:  # a folder started before
             self.stop()
@@ -251,12 +231,7 @@ class RunningVirtuoso:
         return ["--store-url", self.url + "sparql"]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, 30)
 
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -267,9 +242,6 @@ class RunningNginx:
     retrying a request on the next upstream when one fails, as docs/scaling.md advises."""
 
     def __init__(self, folder: Path, upstreams: list[int]):
-        import time
-
-        import httpx
 
         folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -303,18 +275,10 @@ http {{
 }}
 """
         )
-        with (folder / "nginx.log").open("w") as log:
-            self.process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder)], stdout=log, stderr=log)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(self.url + "health", timeout=2)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"nginx did not start: {(folder / 'nginx.log').read_text()}")
+        log = folder / "nginx.log"
+        with log.open("w") as out:
+            self.process = subprocess.Popen([NGINX, "-c", str(config), "-p", str(folder)], stdout=out, stderr=out)
+        wait_until_ready(self.process, "nginx", log, self.url + "health", 10, self.stop)
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        stop_process(self.process, 10)

@@ -128,12 +128,15 @@ class Connection:
                 self._engine = engines.identify(response.headers.get("server", ""))
             return self._engine
 
+    def _gave_up(self) -> StoreError:
+        return StoreError(f"the store at {self.name} gave up at its time limit", timed_out=True)
+
     def _fail(self, action: str, error: Exception | httpx.Response) -> StoreError:
         if isinstance(error, httpx.Response):
             said = " ".join(error.text[:MESSAGE_CHARS].split())
             message = f"the store at {self.name} refused to {action}: {error.status_code} {said}"
             if self._engine is not None and self._engine.says_timeout(said):
-                return StoreError(f"the store at {self.name} gave up at its time limit", timed_out=True)
+                return self._gave_up()
             return StoreError(message, error.status_code, said=said)
         if isinstance(error, httpx.TimeoutException):
             return StoreError(f"the store at {self.name} did not answer in time to {action}", timed_out=True)
@@ -165,7 +168,7 @@ class Connection:
                 response.read()
                 raise self._fail("answer a query", response)
             if engine.timed_out(response):
-                raise StoreError(f"the store at {self.name} gave up at its time limit", timed_out=True)
+                raise self._gave_up()
             yield response
         except httpx.HTTPError as error:
             raise self._fail("answer a query", error) from None
@@ -199,32 +202,26 @@ class Connection:
             return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, graph_format(response))]
 
     def update(self, text: str) -> None:
-        try:
-            response = self._client.post(
-                self.endpoints.update,
-                content=text.encode(),
-                headers={"Content-Type": "application/sparql-update"},
-                timeout=httpx.Timeout(self.load_timeout, connect=CONNECT_TIMEOUT),
-            )
-        except httpx.HTTPError as error:
-            raise self._fail("run an update", error) from None
-        if response.status_code >= 400:
-            raise self._fail("run an update", response)
+        self._send_for_load(self.endpoints.update, text.encode(), "application/sparql-update", "run an update")
 
     def post_quads(self, body: Iterable[bytes]) -> None:
         """N-Quads into the graphs they name, through the data endpoint, streamed."""
         assert self.endpoints.data is not None
+        self._send_for_load(self.endpoints.data, body, "application/n-quads", "load data")
+
+    def _send_for_load(self, url: str, content: bytes | Iterable[bytes], media: str, action: str) -> None:
+        """A POST that changes the store, given the load time limit rather than the query one."""
         try:
             response = self._client.post(
-                self.endpoints.data,
-                content=body,
-                headers={"Content-Type": "application/n-quads"},
+                url,
+                content=content,
+                headers={"Content-Type": media},
                 timeout=httpx.Timeout(self.load_timeout, connect=CONNECT_TIMEOUT),
             )
         except httpx.HTTPError as error:
-            raise self._fail("load data", error) from None
+            raise self._fail(action, error) from None
         if response.status_code >= 400:
-            raise self._fail("load data", response)
+            raise self._fail(action, response)
 
 
 def media_type(response: httpx.Response) -> str:

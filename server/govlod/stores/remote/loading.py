@@ -27,7 +27,8 @@ from govlod.stores.remote import layout
 from govlod.stores.remote.connection import Connection
 from govlod.stores.remote.engines import STANDARD, Engine
 
-CHUNK_QUADS = 5_000  # quads serialised at a time into a request body
+NQUADS_CHUNK = 50_000  # quads serialised at a time into an N-Quads body
+CHUNK_QUADS = 5_000  # quads serialised at a time into an update request
 # Triples in one GRAPH block: Virtuoso's SPARQL parser runs out of stack at about 5,000.
 BLOCK_TRIPLES = 1_000
 READ_BYTES = 1 << 20
@@ -83,14 +84,14 @@ def staged_quads(batch: StagedBatch, build_id: str, base_iri: str) -> Iterator[o
             yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
 
 
-def _chunks(quads: Iterable[ox.Quad]) -> Iterator[list[ox.Quad]]:
+def _chunks(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
     pending = iter(quads)
-    while chunk := list(itertools.islice(pending, CHUNK_QUADS)):
+    while chunk := list(itertools.islice(pending, size)):
         yield chunk
 
 
 def nquads_body(quads: Iterable[ox.Quad]) -> Iterator[bytes]:
-    for chunk in _chunks(quads):
+    for chunk in _chunks(quads, NQUADS_CHUNK):
         yield ox.serialize(chunk, format=ox.RdfFormat.N_QUADS) or b""
 
 
@@ -172,28 +173,24 @@ def insert_data_requests(
     template_quads = engine.template_quads
     with_blank_nodes: list[ox.Quad] = []
 
-    def ground() -> Iterator[list[ox.Quad]]:
-        piece: list[ox.Quad] = []
+    def ground() -> Iterator[ox.Quad]:
         for quad in quads:
             if _has_blank_node(quad):
                 with_blank_nodes.append(quad)
-                continue
-            piece.append(quad)
-            if len(piece) >= CHUNK_QUADS:
-                yield piece
-                piece = []
-        if piece:
-            yield piece
+            else:
+                yield quad
 
-    yield from _packed(ground(), max_bytes, template=False)
+    yield from _packed(_chunks(ground(), CHUNK_QUADS), max_bytes, template=False)
+    # Each graph's apart, on an engine whose templates take blank nodes in one graph only.
+    apart = (
+        [with_blank_nodes]
+        if engine.template_graphs
+        else [list(run) for _, run in itertools.groupby(sorted(with_blank_nodes, key=_graph_of), _graph_of)]
+    )
     piece_quads = min(CHUNK_QUADS, template_quads or CHUNK_QUADS)
-    if not engine.template_graphs:
-        for _, run in itertools.groupby(sorted(with_blank_nodes, key=_graph_of), _graph_of):
-            pieces = _blank_node_groups(list(run), piece_quads)
-            yield from _packed(pieces, max_bytes, template=True, max_quads=template_quads)
-        return
-    pieces = _blank_node_groups(with_blank_nodes, piece_quads)
-    yield from _packed(pieces, max_bytes, template=True, max_quads=template_quads)
+    for quads_apart in apart:
+        pieces = _blank_node_groups(quads_apart, piece_quads)
+        yield from _packed(pieces, max_bytes, template=True, max_quads=template_quads)
 
 
 def _graph_of(quad: ox.Quad) -> str:
