@@ -42,6 +42,20 @@ class Settings(BaseSettings):
     query_processes: int = Field(default=2, ge=1, le=64, description="Processes that run SPARQL queries.")
     allow_service: bool = Field(default=False, description="Allow SPARQL SERVICE (federated) queries.")
     cache_mb: int = Field(default=64, ge=0, description="Megabytes of answers kept by the query cache.")
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted; a larger one is 413."
+    )
+    max_query_length: int = Field(
+        default=100_000, ge=100, description="Most characters of a SPARQL query; a longer one is 413."
+    )
+    max_concurrent_queries: int = Field(
+        default=32,
+        ge=1,
+        description="SPARQL queries running or waiting at once, per worker; past it, 503 with Retry-After.",
+    )
+    reconcile_batch_size: int = Field(
+        default=50, ge=1, le=1000, description="Most queries in one reconciliation batch; more is 413."
+    )
     memory_copy_triples: int | None = Field(
         default=None,
         ge=0,

@@ -11,12 +11,14 @@ from typing import Any
 import httpx
 import pytest
 
-from govlod.web.reconcile import BATCH_SIZE
+from govlod.settings import Settings
 from tests.helpers import RunningServer
 from tests.web.reconciliation_schemas import SUGGEST_SCHEMAS, assert_valid, checked
 
 GL = "https://w3id.org/govlod/ontology#"
 V1 = "reconcile/v1"
+
+BATCH_SIZE = Settings.model_fields["reconcile_batch_size"].default  # the servers here keep the default
 
 
 def _batch_02(server: RunningServer, queries: dict[str, Any], method: str = "GET") -> dict[str, Any]:

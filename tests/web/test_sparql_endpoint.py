@@ -14,6 +14,7 @@ import pytest
 import rdflib
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
+from govlod.settings import Settings
 from tests.helpers import RunningServer
 
 TABLES = """PREFIX gl: <https://w3id.org/govlod/ontology#>
@@ -356,3 +357,10 @@ def test_openapi_describes_the_sparql_route(server: RunningServer) -> None:
     paths = httpx.get(server.url + "openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/sparql"])
     assert "/health" in paths
+
+
+def test_a_query_longer_than_the_limit_is_refused_naming_the_limit(server: RunningServer) -> None:
+    longest = Settings.model_fields["max_query_length"].default
+    query = "ASK {}" + "#" * longest
+    answer = httpx.post(server.url + "sparql", data={"query": query})
+    assert answer.status_code == 413 and str(longest) in answer.text

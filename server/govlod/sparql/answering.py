@@ -68,6 +68,9 @@ def answer_headers(runtime: Runtime, cache: str | None = None) -> dict[str, str]
 
 
 def check_query(runtime: Runtime, query: str) -> QueryForm:
+    longest = runtime.settings.max_query_length
+    if len(query) > longest:
+        raise ProtocolError(413, f"the query is {len(query)} characters long; this endpoint takes at most {longest}")
     form = query_form(query)
     if form is QueryForm.UPDATE:
         raise ProtocolError(403, UPDATE_REFUSED)
@@ -104,10 +107,12 @@ async def execute(runtime: Runtime, job: QueryJob, media: MediaFormat) -> Answer
     cached = runtime.cache.get(key)
     if cached is not None:
         return Answer(media=media, body=cached[0], headers={**headers, "Govlod-Cache": "hit"})
+    runtime.admission.enter()  # only queries the store must run count against the cap
     outcome = Outcome()
     chunks = runtime.queries.stream(job, outcome)
     head: list[bytes] = []
     size = 0
+    streaming = False
     try:
         # Small answers are collected whole (Content-Length, cacheable); large ones stream.
         while not outcome.complete and size < BUFFERED_BYTES:
@@ -116,15 +121,20 @@ async def execute(runtime: Runtime, job: QueryJob, media: MediaFormat) -> Answer
                 break
             head.append(chunk)
             size += len(chunk)
+        first = b"".join(head)
+        if outcome.complete:
+            _remember(runtime, key, first, media, outcome)
+            return Answer(media=media, body=first, headers={**headers, "Govlod-Cache": "miss"})
+        streaming = True
+        rest = runtime.admission.hold_while(_rest(runtime, key, first, chunks, media, outcome))
+        return Answer(media=media, stream=rest, headers=headers)
     except QueryTimeout as error:
         raise ProtocolError(503, f"{error}; narrow the query or add a LIMIT") from error
     except QueryFailed as error:
         raise ProtocolError(error.status, error.message) from error
-    first = b"".join(head)
-    if outcome.complete:
-        _remember(runtime, key, first, media, outcome)
-        return Answer(media=media, body=first, headers={**headers, "Govlod-Cache": "miss"})
-    return Answer(media=media, stream=_rest(runtime, key, first, chunks, media, outcome), headers=headers)
+    finally:
+        if not streaming:  # a streamed answer keeps its place until it has been sent
+            runtime.admission.leave()
 
 
 def _remember(runtime: Runtime, key: object, body: bytes, media: MediaFormat, outcome: Outcome) -> None:

@@ -13,9 +13,10 @@ UPDATE_REFUSED = "this endpoint answers queries only; the data is changed with '
 
 
 class ProtocolError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         self.status = status
         self.message = message
+        self.headers = headers or {}  # e.g. Retry-After on a 503 for too many queries at once
         super().__init__(message)
 
 

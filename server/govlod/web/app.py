@@ -17,6 +17,7 @@ from starlette.responses import PlainTextResponse, Response
 import govlod
 from govlod.settings import Settings
 from govlod.web import (
+    api_docs,
     catalog_route,
     crawlers,
     documents,
@@ -29,7 +30,9 @@ from govlod.web import (
     sparql,
     void_route,
 )
+from govlod.web.body_limit import BodyLimit
 from govlod.web.runtime import MissingIndex, Runtime
+from govlod.web.security_headers import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -54,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=govlod.__version__,
         description="Linked open data for the governance of Italian social-services planning.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is served from this server's own copy of Swagger UI (api_docs)
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.add_middleware(
@@ -79,7 +84,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.router.routes.extend(crawlers.ROUTES)
     app.router.routes.extend(catalog_route.ROUTES)
     app.router.routes.extend(reconcile.ROUTES)
+    app.router.routes.extend(api_docs.ROUTES)  # before /static: it mounts /static/swagger-ui
     app.include_router(health.router)
+    # Added last, so outermost: even a refused body or a CORS preflight gets the security headers.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(MissingIndex, _missing_index)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _describe_plain_routes(app)

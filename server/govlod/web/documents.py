@@ -7,7 +7,9 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote
 
+import pyoxigraph as ox
 from pyoxigraph import NamedNode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -37,12 +39,44 @@ def not_acceptable() -> Response:
     )
 
 
+# What a path segment may hold unencoded (RFC 3986 pchar, and "/" between segments).
+PATH_CHARACTERS = "/:@!$&'()*+,;=-._~"
+
+
+def resource_iri(runtime: Runtime, path: str) -> ox.NamedNode | None:
+    """The IRI a path under /id/ or /doc/ names, or None when no IRI can hold it (a space, `<`, a
+    control character...): the path reaches the store only as a checked term, never as query text."""
+    if not path:
+        return None
+    try:
+        return ox.NamedNode(f"{runtime.settings.base_iri}id/{path}")
+    except ValueError:
+        return None
+
+
+def address(path: str) -> str:
+    """The path as it goes back into a header (Location, Link): percent-encoded ASCII."""
+    return quote(path, safe=PATH_CHARACTERS)
+
+
+def not_found(request: Request, runtime: Runtime, iri: str, media: MediaFormat) -> Response:
+    """404 in the negotiated format: the page for a browser, an empty document for an RDF client."""
+    if media is HTML:
+        return render(request, "not_found.html", status=404, iri=iri)
+    empty = render_rdf([], media, runtime.prefixes)
+    return Response(empty, status_code=404, media_type=media.content_type, headers={"Vary": "Accept"})
+
+
 async def identifier(request: Request) -> Response:
     """303 See Other from the thing's IRI to the document that describes it."""
     media = negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
     if media is None:
         return not_acceptable()
-    location = f"{request.base_url}doc/{request.path_params['path']}.{media.extension}"
+    runtime: Runtime = request.app.state.runtime
+    path = request.path_params["path"]
+    if resource_iri(runtime, path) is None:
+        return not_found(request, runtime, f"{runtime.settings.base_iri}id/{path}", media)
+    location = f"{request.base_url}doc/{address(path)}.{media.extension}"
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
 
 
@@ -124,9 +158,12 @@ async def document(request: Request) -> Response:
     path, media, negotiated = choose(request, request.path_params["path"])
     if media is None:
         return not_acceptable()
+    resource = resource_iri(runtime, path)
+    if resource is None:
+        return not_found(request, runtime, f"{runtime.settings.base_iri}id/{path}", media)
     build_id = runtime.build_id
-    iri = f"{runtime.settings.base_iri}id/{path}"
-    base = f"{request.base_url}doc/{path}"
+    iri = resource.value
+    base = f"{request.base_url}doc/{address(path)}"
     headers = representation_headers(runtime, base, media, negotiated)
     if not_modified(request, runtime, headers):
         return Response(status_code=304, headers=headers)
@@ -149,10 +186,7 @@ async def document(request: Request) -> Response:
         # would cost more in GIL hand-overs than reading it here.
         found, governance = _read(runtime, build_id, iri, media, lang, links)
     if not found.exists:
-        if media is HTML:
-            return render(request, "not_found.html", status=404, iri=iri)
-        empty = render_rdf([], media, runtime.prefixes)
-        return Response(empty, status_code=404, media_type=media.content_type, headers={"Vary": "Accept"})
+        return not_found(request, runtime, iri, media)
     if media is HTML:
         alternates = [(m.media_type, f"{base}.{m.extension}") for m in DOCUMENT_FORMATS if m is not HTML]
         page = render(

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LANGUAGES = ("it", "en")
+LINKED_SCHEMES = frozenset({"http", "https", "urn", "mailto", "tel", "ftp"})
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -37,7 +38,10 @@ def local_link(root: str, base_iri: str) -> Callable[[str], str]:
     """Links to the dataset's own IRIs go to this server, whatever base the IRIs were minted under."""
 
     def link(iri: str) -> str:
-        return root + iri[len(base_iri) :] if iri.startswith(base_iri) else iri
+        if iri.startswith(base_iri):
+            return root + iri[len(base_iri) :]
+        # Data may hold any IRI; only schemes a reader can follow become links (no javascript:, data:).
+        return iri if iri.split(":", 1)[0].lower() in LINKED_SCHEMES else "#"
 
     return link
 

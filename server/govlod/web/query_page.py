@@ -77,11 +77,22 @@ def _cell(term: dict[str, Any] | None, labels: dict[str, str], prefixes: dict[st
     )
 
 
+def _iris(texts: list[str]) -> list[ox.NamedNode]:
+    """The texts that are IRIs, as terms: they are written into the label query as terms, never as text."""
+    terms = []
+    for text in texts:
+        try:
+            terms.append(ox.NamedNode(text))
+        except ValueError:
+            continue  # an answer can hold any IRI an expression made; no label is looked up for it
+    return terms
+
+
 async def _labels(runtime: Runtime, iris: list[str]) -> dict[str, str]:
     """Italian labels (else any label) of the IRIs shown, fetched in a few batched queries."""
     labels: dict[str, str] = {}
     for start in range(0, len(iris), LABEL_BATCH):
-        values = " ".join(f"<{iri}>" for iri in iris[start : start + LABEL_BATCH] if ">" not in iri)
+        values = " ".join(str(term) for term in _iris(iris[start : start + LABEL_BATCH]))
         query = (
             "SELECT ?s ?l WHERE { VALUES ?s { " + values + " } "
             "?s <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
@@ -105,7 +116,8 @@ async def run_for_page(runtime: Runtime, request: QueryRequest, form: QueryForm)
         named_graphs=request.named_graphs,
         names_graphs=bool(request.default_graphs or request.named_graphs) or names_graphs(request.query),
     )
-    body, outcome = await runtime.queries.collect(job)
+    with runtime.admission.admitted():
+        body, outcome = await runtime.queries.collect(job)
     result = PageResult(truncated=outcome.truncated)
     bindings: list[dict[str, Any]]
     if form.returns_graph:

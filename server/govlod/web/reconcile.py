@@ -55,7 +55,6 @@ FEATURES = {  # matching features of every candidate, so that clients can re-sco
     "name_score": "Somiglianza del nome, da 0 a 100 (parole in comune)",
     "identifier_agrees": "Un identificativo dato coincide con quello dell'ente",
 }
-BATCH_SIZE = 50  # queries in one batch, declared in both manifests; a larger batch is 413
 EXTEND_SIZE = 500  # entities in one data extension request; more is 413
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 100  # candidates are drawn from this many entities at most (govlod.index.reading)
@@ -185,9 +184,11 @@ def _values(value: object, what: str) -> tuple[str, ...]:
     return tuple(_text(_value(item, what), what) for item in items)
 
 
-def _check_batch(size: int) -> None:
-    if size > BATCH_SIZE:
-        raise RequestError(f"a batch holds at most {BATCH_SIZE} queries (batchSize); this one holds {size}", 413)
+def _check_batch(runtime: Runtime, size: int) -> None:
+    """A batch within the size the manifests declare (a setting); a larger one is 413."""
+    most = runtime.settings.reconcile_batch_size
+    if size > most:
+        raise RequestError(f"a batch holds at most {most} queries (batchSize); this one holds {size}", 413)
 
 
 def _query_02(runtime: Runtime, key: str, raw: object) -> Query:
@@ -220,7 +221,7 @@ def _query_02(runtime: Runtime, key: str, raw: object) -> Query:
 def _batch_02(runtime: Runtime, batch: object) -> dict[str, Query]:
     if not isinstance(batch, dict):
         raise RequestError("queries must be a JSON object of named queries")
-    _check_batch(len(batch))
+    _check_batch(runtime, len(batch))
     return {key: _query_02(runtime, key, raw) for key, raw in batch.items()}
 
 
@@ -280,7 +281,7 @@ def _query_10(runtime: Runtime, number: int, raw: object) -> Query:
 def _batch_10(runtime: Runtime, body: object) -> list[Query]:
     if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
         raise RequestError('a JSON body {"queries": [...]} is expected')
-    _check_batch(len(body["queries"]))
+    _check_batch(runtime, len(body["queries"]))
     return [_query_10(runtime, number, raw) for number, raw in enumerate(body["queries"])]
 
 
@@ -423,7 +424,7 @@ def manifest_02(request: Request, runtime: Runtime) -> dict[str, Any]:
             "propose_properties": {"service_url": root, "service_path": "/extend/propose"},
             "property_settings": [],
         },
-        "batchSize": BATCH_SIZE,
+        "batchSize": runtime.settings.reconcile_batch_size,
     }
 
 
@@ -440,7 +441,7 @@ def manifest_10(request: Request, runtime: Runtime) -> dict[str, Any]:
         "preview": dict(PREVIEW_SIZE),
         "suggest": {kind: True for kind in SUGGESTERS},
         "extend": {"proposeProperties": True, "propertySettings": []},
-        "batchSize": BATCH_SIZE,
+        "batchSize": runtime.settings.reconcile_batch_size,
         "standardizedScore": True,  # name scores and agreeing identifiers both run 0-100
     }
 

@@ -149,7 +149,8 @@ def resource_view(document: Document, lang: str) -> ResourceView:
         types=types,
         groups=_groups(subject, triples, labels, lang),
         incoming=[Group(labels.get(p, _short(p)), p, values) for p, values in sorted(incoming.items())],
-        json_ld=json_ld.replace("</", "<\\/"),
+        # Inside <script>, only the JSON's own text: no "</script>" or "<!--" can end or bend the block.
+        json_ld=json_ld.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
         incoming_counts=[(labels.get(p, _short(p)), p, n) for p, n in document.incoming_counts.items()],
         incoming_total=document.incoming_total,
         links_page=document.incoming_offset // INCOMING_PAGE + 1,

@@ -18,6 +18,9 @@ from govlod.stores.interface import Queries, Reads
 from govlod.stores.remote.connection import Connection
 from govlod.stores.remote.queries import RemoteQueries
 from govlod.stores.remote.reads import RemoteReads
+from govlod.web.admission import Admission
+
+RETRY_AFTER_SECONDS = 2  # said to a client refused for too many queries at once
 
 
 class MissingIndex(Exception):
@@ -31,6 +34,7 @@ class Runtime:
     queries: Queries
     cache: AnswerCache
     reads: Reads
+    admission: Admission
     _info: BuildInfo | None = None
     _build_id: str | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
@@ -62,6 +66,7 @@ class Runtime:
             queries=queries,
             cache=AnswerCache(settings.cache_mb * 1024 * 1024),
             reads=reads,
+            admission=Admission(settings.max_concurrent_queries, RETRY_AFTER_SECONDS),
             prefixes=project_prefixes(settings.base_iri),
         )
 

@@ -36,7 +36,7 @@ def _runtime(request: Request) -> Runtime:
 
 
 def protocol_error(error: ProtocolError) -> Response:
-    headers = {"Allow": ALLOWED} if error.status == 405 else {}
+    headers = {"Allow": ALLOWED, **error.headers} if error.status == 405 else error.headers
     return PlainTextResponse(f"{error.status}: {error.message}\n", status_code=error.status, headers=headers)
 
 
@@ -177,8 +177,10 @@ async def _page(
             error = ProtocolError(503, str(timeout))
         except QueryFailed as failure:
             error = ProtocolError(failure.status, failure.message)
+        except ProtocolError as refused:  # too many queries at once
+            error = refused
     if error is not None:
-        return render(
+        page = render(
             request,
             "query.html",
             status=error.status,
@@ -186,4 +188,6 @@ async def _page(
             error_status=error.status,
             **context,
         )
+        page.headers.update(error.headers)
+        return page
     return render(request, "query.html", result=result, **context)
