@@ -364,3 +364,9 @@ def test_a_query_longer_than_the_limit_is_refused_naming_the_limit(server: Runni
     query = "ASK {}" + "#" * longest
     answer = httpx.post(server.url + "sparql", data={"query": query})
     assert answer.status_code == 413 and str(longest) in answer.text
+
+
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_a_dataset_parameter_that_is_not_an_iri_is_a_bad_request(server: RunningServer, parameter: str) -> None:
+    answer = httpx.get(server.url + "sparql", params={"query": "ASK {}", parameter: "null"})  # was 500
+    assert answer.status_code == 400 and parameter in answer.text and "'null'" in answer.text

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
+
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -89,7 +91,18 @@ def parse_request(
         raise ProtocolError(400, "the query is empty")
     return QueryRequest(
         query=query,
-        default_graphs=tuple(v for k, v in params if k == "default-graph-uri"),
-        named_graphs=tuple(v for k, v in params if k == "named-graph-uri"),
+        default_graphs=_graph_iris(params, "default-graph-uri"),
+        named_graphs=_graph_iris(params, "named-graph-uri"),
         formats=tuple(v for k, v in params if k == "format"),
     )
+
+
+def _graph_iris(params: Sequence[tuple[str, str]], name: str) -> tuple[str, ...]:
+    """The graphs a dataset parameter names, each checked to be an absolute IRI."""
+    iris = tuple(value for key, value in params if key == name)
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as error:
+            raise ProtocolError(400, f"{name} must be an absolute IRI; '{iri[:200]}' is not ({error})") from None
+    return iris

@@ -30,6 +30,7 @@ from govlod.web import (
     sparql,
     void_route,
 )
+from govlod.web import openapi as openapi_paths
 from govlod.web.body_limit import BodyLimit
 from govlod.web.runtime import MissingIndex, Runtime
 from govlod.web.security_headers import SecurityHeaders
@@ -105,9 +106,7 @@ def _describe_plain_routes(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = build_schema()
-            schema["paths"]["/sparql"] = sparql.OPENAPI_PATH
-            app.openapi_schema = schema
+            app.openapi_schema = openapi_paths.add_plain_routes(build_schema())
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
