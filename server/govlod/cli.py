@@ -168,6 +168,10 @@ def command_serve(args: argparse.Namespace) -> int:
             "query_processes": args.query_processes,
             "allow_service": args.allow_service or None,
             "memory_copy_triples": args.memory_copy_triples,
+            "max_body_bytes": args.max_body_bytes,
+            "max_query_length": args.max_query_length,
+            "max_concurrent_queries": args.max_concurrent_queries,
+            "reconcile_batch_size": args.reconcile_batch_size,
             **_store_options(args),
         }
     )
@@ -301,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-rows", type=int, help="most rows or triples in an answer (default 100000)")
     serve.add_argument("--query-processes", type=int, help="processes running queries, per worker (default 2)")
     serve.add_argument("--allow-service", action="store_true", help="allow SPARQL SERVICE (federated) queries")
+    serve.add_argument("--max-body-bytes", type=int, metavar="N", help="largest request body (default 1048576)")
+    serve.add_argument("--max-query-length", type=int, metavar="N", help="most characters of a query (default 100000)")
+    serve.add_argument(
+        "--max-concurrent-queries", type=int, metavar="N", help="queries at once per worker, then 503 (default 32)"
+    )
+    serve.add_argument(
+        "--reconcile-batch-size", type=int, metavar="N", help="most queries in a reconciliation batch (default 50)"
+    )
     serve.add_argument(
         "--memory-copy-triples",
         type=int,

@@ -176,3 +176,14 @@ def test_rdflib_dereferences_an_iri_through_the_redirect(linked_server: RunningS
         rdflib.URIRef(f"{linked_server.url}ontology#partitaIVA"),
         rdflib.Literal("05728560961"),
     ) in graph
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE", "PATCH"])
+def test_documents_cannot_be_written_through_http(server: RunningServer, method: str) -> None:
+    """Graph Store Protocol style writes are refused: data changes only through `govlod build`."""
+    target = server.url + "doc/organization/sercop.ttl"
+    before = httpx.get(target).text
+    turtle = "<https://w3id.org/govlod/id/organization/sercop> <http://www.w3.org/2000/01/rdf-schema#label> 'x' ."
+    answer = httpx.request(method, target, content=turtle, headers={"Content-Type": "text/turtle"})
+    assert answer.status_code == 405 and "GET" in answer.headers["allow"]
+    assert httpx.get(target).text == before

@@ -37,5 +37,7 @@ async def health(request: Request) -> JSONResponse:
             "quads": info.quads,
             "graphs": len(info.graphs),
             "cache": {"hits": runtime.cache.hits, "misses": runtime.cache.misses},
+            # In this worker process: running or waiting SPARQL queries, and the most it takes at once.
+            "queries": {"active": runtime.admission.active, "most": runtime.admission.limit},
         }
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -80,8 +81,8 @@ async def home(request: Request) -> Response:
     sections = await run_in_threadpool(_sections, runtime, lang, keys, HOME_ENTRIES)
     publishers = await runtime.queries.select(
         f"""SELECT DISTINCT ?publisher ?label WHERE {{
-              ?page a <{gl}SourcePage> ; <http://purl.org/dc/terms/publisher> ?publisher .
-              ?publisher {LABEL} ?label . FILTER (LANG(?label) = "{lang}") }} ORDER BY ?label""",
+              ?page a {ox.NamedNode(gl + "SourcePage")} ; <http://purl.org/dc/terms/publisher> ?publisher .
+              ?publisher {LABEL} ?label . FILTER (LANG(?label) = {ox.Literal(lang)}) }} ORDER BY ?label""",
         PUBLISHERS,
     )
     page = render(request, "home.html", info=runtime.info, sections=sections, publishers=publishers)
