@@ -56,3 +56,32 @@ def test_person_finds_the_tavolo_politico_seats_and_objectives(linked_server: Ru
             assert (tmp_path / "tavolo-politico.png").stat().st_size > 10_000
         finally:
             browser.close()
+
+
+def test_pages_and_the_api_docs_work_under_the_content_security_policy(server: RunningServer) -> None:
+    """The strict policy blocks nothing the pages need: no console errors, and Swagger UI, served from
+    this server with no inline script, renders every operation of the OpenAPI description."""
+    from playwright.sync_api import ConsoleMessage, expect, sync_playwright
+
+    if server.store_kind != "embedded":
+        pytest.skip("the pages and their policy do not depend on the store")
+    complaints: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page()
+
+            def note(message: ConsoleMessage) -> None:
+                if message.type == "error":
+                    complaints.append(f"{page.url}: {message.text}")
+
+            page.on("console", note)
+            for path in ("", "sparql", "doc/organization/sercop.html", "ontology", "search?q=tavolo"):
+                page.goto(server.url + path)
+            page.goto(server.url + "docs")
+            expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
+            operations = page.locator(".opblock-summary-path").all_inner_texts()
+        finally:
+            browser.close()
+    assert complaints == []
+    assert {"/sparql", "/doc/{path}", "/reconcile"} <= {text.replace("\u200b", "") for text in operations}

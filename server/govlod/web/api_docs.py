@@ -28,6 +28,7 @@ async def api_docs(_: Request) -> HTMLResponse:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>govlod — API</title>
 <link rel="stylesheet" href="{swagger}swagger-ui.css">
+<link rel="icon" type="image/svg+xml" href="{static}favicon.svg">
 </head>
 <body>
 <div id="swagger-ui" data-openapi="{openapi}"></div>
