@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -63,12 +66,38 @@ def test_the_build_served_is_the_one_answering_until_the_new_one_is_warm(tmp_pat
     assert served == runtime.folder.current_id()
 
 
-def test_a_running_server_answers_every_query_across_a_rebuild(tmp_path: Path) -> None:
+# Read by people and harvesters while a build switches: every kind of answer, not only queries.
+BROWSING = [
+    "/",
+    "/doc/organization/sercop.ttl",
+    "/doc/organization/sercop.html",
+    "/id/organization/coordinamento-enti-gestori-novara/tavolo-politico",
+    "/search?q=tavolo",
+    "/browse/tables",
+    "/reconcile?queries=" + '{"q0":{"query":"Sercop"}}',
+    "/dumps/",
+    "/catalog",
+    "/.well-known/void",
+]
+
+
+def test_a_running_server_answers_every_request_across_a_rebuild(tmp_path: Path) -> None:
     server = RunningServer(tmp_path / "store")
     answers: list[tuple[int, str]] = []
+    browsed: list[tuple[str, int]] = []
+    switched = threading.Event()
+
+    def browse() -> None:  # a second client, all along the switch
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            for path in itertools.cycle(BROWSING):
+                browsed.append((path, client.get(path).status_code))
+                if switched.is_set():
+                    return
+
     try:
         settings = Settings(home=PROJECT, store=tmp_path / "store")
-        with httpx.Client(base_url=server.url, timeout=60) as client:
+        with httpx.Client(base_url=server.url, timeout=60) as client, ThreadPoolExecutor(1) as pool:
+            browsing = pool.submit(browse)
             answers.append(_ask_marker(client, 0))
             rebuild_with_marker(settings, tmp_path)
             for tag in range(1, 100_000):  # until the new build has answered twenty queries
@@ -76,10 +105,15 @@ def test_a_running_server_answers_every_query_across_a_rebuild(tmp_path: Path) -
                 said = [value for _, value in answers]
                 if "true" in said and len(said) - said.index("true") >= 20:
                     break
+            switched.set()
+            browsing.result()
             health = client.get("/health").json()
     finally:
+        switched.set()
         server.stop()
     assert {status for status, _ in answers} == {200}
+    assert len(browsed) > len(BROWSING)
+    assert [(path, status) for path, status in browsed if status not in (200, 303)] == []
     said = [value for _, value in answers]
     assert said[0] == "false"
     assert "true" in said and "false" not in said[said.index("true") :]  # one switch, no way back
