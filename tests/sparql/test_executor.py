@@ -21,7 +21,7 @@ from govlod.sparql import executor as executor_module
 from govlod.sparql.executor import QueryExecutor
 from govlod.sparql.worker import QueryJob
 from govlod.store import StoreFolder
-from govlod.stores.interface import QueryFailed, QueryTimeout
+from govlod.stores.interface import QueryFailed, QueryTimeout, ServerBusy
 from tests.helpers import PROJECT
 from tests.sparql.warming import GatedExecutor, first_build, has_marker, rebuild_with_marker, retiring_process
 
@@ -138,7 +138,7 @@ def test_memory_copy_answers_exactly_as_the_disk_store(store: Path, query: str) 
     assert len(on_disk) > 0
 
 
-def test_a_query_waiting_for_a_busy_pool_times_out_too(store: Path) -> None:
+def test_a_query_waiting_for_a_busy_pool_is_told_the_server_was_busy(store: Path) -> None:
     async def scenario() -> tuple[type[BaseException], type[BaseException]]:
         executor = QueryExecutor(store, processes=1, timeout=1)
         await executor.start()
@@ -149,7 +149,7 @@ def test_a_query_waiting_for_a_busy_pool_times_out_too(store: Path) -> None:
             await executor.close()
         return type(results[0]), type(results[1])
 
-    assert _run("asyncio", scenario) == (QueryTimeout, QueryTimeout)
+    assert _run("asyncio", scenario) == (QueryTimeout, ServerBusy)  # the second never ran
 
 
 def test_a_rebuild_is_answered_by_the_old_build_until_the_new_one_is_warm(tmp_path: Path) -> None:

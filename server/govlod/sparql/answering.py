@@ -17,7 +17,7 @@ from govlod.media import (
 from govlod.sparql.inspect import QueryForm, names_graphs, query_form, uses_service
 from govlod.sparql.protocol import UPDATE_REFUSED, ProtocolError, QueryRequest
 from govlod.sparql.worker import QueryJob
-from govlod.stores.interface import Outcome, QueryFailed, QueryTimeout
+from govlod.stores.interface import Outcome, QueryFailed, QueryTimeout, ServerBusy
 from govlod.web.runtime import Runtime
 
 BUFFERED_BYTES = 256 * 1024
@@ -83,6 +83,12 @@ def check_query(runtime: Runtime, query: str) -> QueryForm:
     return form
 
 
+def refusal(runtime: Runtime, failure: QueryFailed) -> ProtocolError:
+    """The answer to a query that failed; when the server was too busy to run it, when to come back."""
+    retry = {"Retry-After": str(runtime.admission.retry_after)} if isinstance(failure, ServerBusy) else {}
+    return ProtocolError(failure.status, failure.message, retry)
+
+
 def job_for(runtime: Runtime, request: QueryRequest, media: MediaFormat) -> QueryJob:
     assert request.query is not None
     return QueryJob(
@@ -131,7 +137,7 @@ async def execute(runtime: Runtime, job: QueryJob, media: MediaFormat) -> Answer
     except QueryTimeout as error:
         raise ProtocolError(503, f"{error}; narrow the query or add a LIMIT") from error
     except QueryFailed as error:
-        raise ProtocolError(error.status, error.message) from error
+        raise refusal(runtime, error) from error
     finally:
         if not streaming:  # a streamed answer keeps its place until it has been sent
             runtime.admission.leave()

@@ -28,7 +28,7 @@ from typing import Any
 
 from govlod.sparql.worker import QueryJob, serve_jobs
 from govlod.store import StoreFolder
-from govlod.stores.interface import Outcome, QueryFailed, QueryTimeout
+from govlod.stores.interface import Outcome, QueryFailed, QueryTimeout, ServerBusy
 
 READY_TIMEOUT = 600.0  # seconds a new process may take to load a large store into memory
 WATCH_SECONDS = 1.0  # how often the pool looks for a new build when no query comes to make it look
@@ -273,17 +273,16 @@ class QueryExecutor:
             self._release(worker, reusable)
 
     async def _acquire(self) -> _Worker:
-        """An idle process of the build being served; waiting for one counts against the time limit."""
+        """An idle process of the build being served, waited for within the time limit."""
         self.follow()
         if not self._idle.empty():
             return self._idle.get_nowait()
         if self.build_id is None and self._warming is None:
             raise QueryFailed(503, self._unavailable())
         try:
-            # A busy server, or one still loading its first build, says so by timing out.
             return await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError as error:
-            raise QueryTimeout(self.timeout) from error
+        except TimeoutError as error:  # a busy server, or one still loading its first build
+            raise ServerBusy(self.timeout) from error
 
     def _unavailable(self) -> str:
         current = self._folder.current_id()

@@ -36,6 +36,14 @@ class QueryFailed(Exception):
         super().__init__(message)
 
 
+class ServerBusy(QueryFailed):
+    """No query process became free within the time limit: the query never ran, so the client
+    is told to come back (503 with Retry-After) rather than that its query was too slow."""
+
+    def __init__(self, seconds: float):
+        super().__init__(503, f"every query process stayed busy for {seconds:g} s; the query did not run")
+
+
 @dataclass
 class Outcome:
     """Filled in when the stream ends: what the store said about the answer."""

@@ -11,7 +11,15 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from govlod.media import GRAPH_FORMATS, HTML, RESULT_FORMATS, Kind, negotiate
-from govlod.sparql.answering import answer_headers, check_query, choose_format, execute, job_for, offered_formats
+from govlod.sparql.answering import (
+    answer_headers,
+    check_query,
+    choose_format,
+    execute,
+    job_for,
+    offered_formats,
+    refusal,
+)
 from govlod.sparql.description import service_description
 from govlod.sparql.inspect import QueryForm
 from govlod.sparql.protocol import ProtocolError, QueryRequest, parse_request
@@ -176,7 +184,7 @@ async def _page(
         except QueryTimeout as timeout:
             error = ProtocolError(503, str(timeout))
         except QueryFailed as failure:
-            error = ProtocolError(failure.status, failure.message)
+            error = refusal(runtime, failure)
         except ProtocolError as refused:  # too many queries at once
             error = refused
     if error is not None:
