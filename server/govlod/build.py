@@ -16,10 +16,13 @@ import ctypes.util
 import hashlib
 import itertools
 import multiprocessing
+import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,18 +33,22 @@ import govlod
 from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
 from govlod.index.building import INDEX_FILE, write_index
-from govlod.loading import bulk_load_as_one, rebase_term
+from govlod.loading import SourceErrors, bulk_load_as_one, rebase_term
 from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, RDF_TYPE, VOCABULARY, project_prefixes, rebase
 from govlod.progress import Progress
 from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
-from govlod.sources import SourceFile
+from govlod.sources import SourceError, SourceFile, check_source, os_reason, syntax_error
 from govlod.staging import Completion, Staging, stage
-from govlod.store import BuildInfo, StoreFolder, engine_path
+from govlod.store import BuildInfo, StoreFolder, engine_path, write_error, writing
 from govlod.stores.remote import loading as remote
 from govlod.stores.remote.connection import StoreError
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
 from govlod.void import statistics
+
+
+class LoaderStopped(Exception):
+    """The process loading the on-disk store ended before it was done, with no error of its own."""
 
 
 class DataDoesNotConform(Exception):
@@ -62,9 +69,30 @@ def dataset_version(sources: Sequence[SourceFile], base_iri: str) -> str:
     digest = hashlib.sha256(f"{govlod.__version__}\n{base_iri}\n".encode())
     for source in sorted(sources, key=lambda s: s.graph):
         digest.update(source.graph.encode() + b"\n")
-        with source.path.open("rb") as handle:
-            digest.update(hashlib.file_digest(handle, "sha256").digest())
+        try:
+            with source.path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        except OSError as error:
+            raise SourceError(source.path, f"cannot read: {os_reason(error)}") from error
     return digest.hexdigest()
+
+
+def check_sources(sources: Sequence[SourceFile]) -> None:
+    """Refuse the files no parser should see (unreadable, empty, binary, XML with a DTD) before the
+    build reads any of them.
+
+    When there is any, the other files are still parsed, so that SourceErrors names every bad file
+    at once, as when staging finds them.
+    """
+    refused: dict[Path, SourceError] = {}
+    for source in sources:
+        try:
+            check_source(source)
+        except SourceError as error:
+            refused[source.path] = error
+    if refused:
+        found = (refused.get(source.path) or syntax_error(source) for source in sources)
+        raise SourceErrors([error for error in found if error is not None])
 
 
 def _org_view(sources: Sequence[SourceFile], base_iri: str) -> OrgView:
@@ -142,10 +170,25 @@ def _load_on_disk(path: Path, staging: Staging) -> None:
     In a thread beside the validation, Oxigraph's bulk loader took the GIL back between its steps
     and waited for it whenever the validating thread ran Python: loading ended when validation did.
     """
-    store = ox.Store(str(path))
-    for batch in staging.batches:
-        bulk_load_as_one(store, [batch.named, batch.sources, batch.added], ox.RdfFormat.N_QUADS)
-    store.flush()
+    with writing(path):
+        store = ox.Store(str(path))
+        for batch in staging.batches:
+            bulk_load_as_one(store, [batch.named, batch.sources, batch.added], ox.RdfFormat.N_QUADS)
+        store.flush()
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
+def _die_with_parent(parent: int) -> None:
+    """Run first in the loader's process: killed with the build, not left writing into a folder the
+    next build removes (a SIGKILLed build cannot stop its children itself)."""
+    libc = ctypes.util.find_library("c")
+    if libc is not None:
+        with contextlib.suppress(OSError, AttributeError):  # not Linux: the loader outlives a killed build
+            ctypes.CDLL(libc).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the request was made
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def release_freed_memory() -> None:
@@ -218,6 +261,7 @@ def build(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     sources = dataset_sources(settings.data, settings.ontology_dir)
+    check_sources(sources)
     version = dataset_version(sources, settings.base_iri)
     shapes = load_shapes(settings.shapes_dir) if check else None
     folder = StoreFolder(settings.store_dir)
@@ -239,7 +283,9 @@ def build(
             # validated here (the two share the machine's cores); statistics, dumps and the finding
             # aid then read the memory store, several times faster than RocksDB is read.
             spawn = multiprocessing.get_context("spawn")  # no copy of this process's threads and stores
-            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as loader:
+            with ProcessPoolExecutor(
+                max_workers=1, mp_context=spawn, initializer=_die_with_parent, initargs=(os.getpid(),)
+            ) as loader:
                 loading = time.perf_counter()
                 if settings.store_url is None:
                     on_disk = loader.submit(_load_on_disk, engine_path(partial), staging)
@@ -290,10 +336,14 @@ def build(
                 statistics=stats,
             )
             final = folder.publish(partial, info, switch=_remote_switch(settings, build_id, graphs))
-        except BaseException:
+        except BaseException as error:
             shutil.rmtree(partial, ignore_errors=True)  # nothing half-built stays behind
             if settings.store_url is not None:
                 _discard_staged(settings)
+            if isinstance(error, OSError):  # a write no step named: the build's folder is the place
+                raise write_error(partial, error) from error
+            if isinstance(error, BrokenProcessPool):
+                raise LoaderStopped("the process loading the store stopped (killed, or out of memory?)") from error
             raise
     timings["total"] = time.perf_counter() - started
     say(f"built {triples:,} triples in {len(graphs)} named graphs in {timings['total']:.2f} s into {final}")

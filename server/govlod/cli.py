@@ -14,8 +14,8 @@ import uvicorn
 from pydantic import SecretStr, ValidationError
 
 from govlod.settings import Settings
-from govlod.sources import SourceError
-from govlod.store import BuildInProgress, NoStore, StoreFolder
+from govlod.sources import SourceError, os_reason
+from govlod.store import BuildInProgress, NoStore, StoreFolder, StoreWriteError
 
 # The build, the importer and the validation machinery (pyshacl) are imported inside the commands
 # that use them: `govlod serve` on a store already built never loads them.
@@ -23,6 +23,7 @@ from govlod.store import BuildInProgress, NoStore, StoreFolder
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 def _settings(overrides: dict[str, Any]) -> Settings:
@@ -82,9 +83,9 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def _run_build(settings: Settings, check: bool) -> int:
-    from govlod.build import DataDoesNotConform, build
+    from govlod.build import DataDoesNotConform, LoaderStopped, build
     from govlod.stores.remote.connection import StoreError
-    from govlod.validation import SourceErrors, format_report
+    from govlod.validation import ShapesError, SourceErrors, format_report
 
     try:
         build(settings, check=check, say=print)
@@ -96,8 +97,16 @@ def _run_build(settings: Settings, check: bool) -> int:
         print(format_report(failure.report), file=sys.stderr)
         print("the store was not changed", file=sys.stderr)
         return EXIT_INVALID
+    except ShapesError as error:
+        unusable = f"the shapes in {settings.shapes_dir} cannot be used: {error}"
+        print(f"{unusable}; the store was not changed", file=sys.stderr)
+        return EXIT_UNREADABLE
     except BuildInProgress as error:
-        print(f"govlod: {error}", file=sys.stderr)
+        print(f"govlod: {error}: the store was not changed", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except (StoreWriteError, LoaderStopped) as error:
+        # One line: the file and why, then that nothing was switched.
+        print(f"govlod: {error}; the store was not changed", file=sys.stderr)
         return EXIT_UNREADABLE
     except StoreError as error:
         print(f"govlod: {error}", file=sys.stderr)
@@ -359,6 +368,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             name = "--" + "-".join(str(p) for p in problem["loc"]).replace("_", "-")
             print(f"govlod: {name}: {problem['msg']}", file=sys.stderr)
         return EXIT_UNREADABLE
+    except OSError as error:
+        # A file or folder no command expected to fail on (a store folder that cannot be read):
+        # the user gets its name and the reason, not a traceback.
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"govlod: {where}{os_reason(error)}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print("govlod: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return result
 
 

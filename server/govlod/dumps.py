@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from govlod.media import BY_NAME
+from govlod.store import writing
 
 # (file suffix, format name in the media table, gzip-compressed)
 DUMP_KINDS: tuple[tuple[str, str, bool], ...] = (
@@ -102,14 +103,16 @@ def write_dumps(
     """Every dump of a build, written in parallel: the default graph from `default_graph` (a store
     holding it, ideally in memory, where Oxigraph reads several times faster than from disk), the
     named graphs from the N-Quads file that holds them. `counts` is (triples, quads in named graphs)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     triples, quads = counts
 
     def one(kind: tuple[str, str, bool]) -> Dump:
         suffix, format_name, compressed = kind
         name = f"govlod-{version[:12]}.{suffix}"
         path = folder / name
-        sha256 = _write(default_graph, named_quads, path, kind, prefixes)
+        with writing(path):
+            sha256 = _write(default_graph, named_quads, path, kind, prefixes)
         return Dump(
             name=name,
             format=format_name,

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from govlod.namespaces import CANONICAL_BASE, rebase
-from govlod.sources import SourceError, SourceFile, parse
+from govlod.sources import SourceError, SourceFile, check_source, os_reason, parse
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 BULK_BATCH = 200_000  # quads per bulk write: bulk_extend holds what it is given until it indexes it
@@ -139,6 +139,7 @@ def load_file(
 
     A file that fails may be partly loaded: callers load into a store they discard on failure.
     """
+    check_source(source)  # before Oxigraph's parser, which would expand an XML DTD's entities
     try:
         if base_iri == CANONICAL_BASE:
             for graph in graphs:
@@ -148,7 +149,7 @@ def load_file(
     except SyntaxError as error:
         raise _source_error(source, error) from error
     except OSError as error:
-        raise SourceError(source.path, f"cannot read: {error.strerror or error}") from error
+        raise SourceError(source.path, f"cannot read: {os_reason(error)}") from error
 
 
 def load_sources(

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from govlod.loading import Part, SourceErrors, graph_name, load_file
 from govlod.sources import SourceError, SourceFile
+from govlod.store import writing
 
 # Source bytes per memory store: big enough that a batch's fixed costs vanish, small enough that
 # a batch (about a quarter of a million triples) takes little memory beside the build's stores.
@@ -109,11 +110,16 @@ def stage(
     publisher learns of all the bad files at once.
     """
     staging = Staging(StagedFiles(folder))
-    folder.mkdir(parents=True, exist_ok=True)
+    with writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
     errors: list[SourceError] = []
+    # Closing a file flushes what Python still buffers: a full disk can fail there too.
     with (
+        writing(staging.files.named),
         staging.files.named.open("wb") as named_out,
+        writing(staging.files.sources),
         staging.files.sources.open("wb") as sources_out,
+        writing(staging.files.added),
         staging.files.added.open("wb") as added_out,
     ):
         for batch in _batches(sources, batch_bytes):
@@ -130,16 +136,19 @@ def stage(
             if errors:
                 continue
             starts = (named_out.tell(), sources_out.tell(), added_out.tell())
-            for _, graph in loaded:
-                scratch.dump(sources_out, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            with writing(staging.files.sources):
+                for _, graph in loaded:
+                    scratch.dump(sources_out, ox.RdfFormat.N_TRIPLES, from_graph=graph)
             additions = complete(scratch, loaded)
             before = len(scratch)
             scratch.bulk_extend(additions)
             staging.added += len(scratch) - before
-            ox.serialize(
-                (ox.Triple(q.subject, q.predicate, q.object) for q in additions), added_out, ox.RdfFormat.N_TRIPLES
-            )
-            scratch.dump(named_out, ox.RdfFormat.N_QUADS)
+            with writing(staging.files.added):
+                ox.serialize(
+                    (ox.Triple(q.subject, q.predicate, q.object) for q in additions), added_out, ox.RdfFormat.N_TRIPLES
+                )
+            with writing(staging.files.named):
+                scratch.dump(named_out, ox.RdfFormat.N_QUADS)
             staging.graphs.update(_graph_sizes(scratch))
             named, sources_part, added = (
                 Part(path, start, out.tell())

@@ -17,13 +17,17 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
+from govlod.sources import os_reason
 
 BUILDS = "builds"
 CURRENT = "current"
@@ -72,6 +76,37 @@ class BuildInProgress(Exception):
     """Another process is building into the same store folder."""
 
 
+class StoreWriteError(Exception):
+    """A file of a build could not be written: a full disk, a file-size limit, no permission."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(path, reason)  # both in args: the error crosses from the loader's process
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"{self.reason} while writing {self.path}"
+
+
+# RocksDB names the file it failed on inside its message: "While appending to file: /…/000012.sst: …"
+_FILE_IN_MESSAGE = re.compile(r"file: (/[^:]+)")
+
+
+def write_error(path: Path, error: OSError) -> StoreWriteError:
+    """The error naming the file that could not be written: the one the OS or RocksDB names, else `path`."""
+    named = _FILE_IN_MESSAGE.search(str(error))
+    where = error.filename or (named.group(1) if named else None) or path
+    return StoreWriteError(str(where), os_reason(error))
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Name `path` in a failure to write it: Oxigraph's and zlib's errors say nothing of the file."""
+    try:
+        yield
+    except OSError as error:
+        raise write_error(path, error) from error
+
+
 class StoreFolder:
     def __init__(self, root: Path):
         self.root = root
@@ -118,8 +153,11 @@ class StoreFolder:
     @contextlib.contextmanager
     def build_lock(self) -> Iterator[None]:
         """Hold the folder's build lock: two builds at once would race for `current`."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".build.lock").open("w") as handle:
+        lock = self.root / ".build.lock"
+        with writing(lock):
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = lock.open("w")
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as error:
@@ -129,11 +167,16 @@ class StoreFolder:
     def new_build_folder(self, build_id: str) -> Path:
         """A fresh folder for a build; leftovers of interrupted builds are removed first."""
         builds = self.root / BUILDS
-        builds.mkdir(parents=True, exist_ok=True)
+        with writing(builds):
+            builds.mkdir(parents=True, exist_ok=True)
         for stale in builds.glob("*.partial"):
             shutil.rmtree(stale, ignore_errors=True)
+        # The switch writes in the store folder itself: a folder that does not let it fails now,
+        # not after the whole build.
+        _check_writable(self.root)
         partial = builds / f"{build_id}.partial"
-        partial.mkdir()
+        with writing(partial):
+            partial.mkdir()
         return partial
 
     def publish(self, partial: Path, info: BuildInfo, switch: Callable[[], None] | None = None) -> Path:
@@ -142,7 +185,8 @@ class StoreFolder:
         `switch`, when given, switches a remote store to the build once its folder is complete
         (servers find the build's files by the name the store gives them) and before `current`.
         """
-        (partial / RECORD).write_text(info.to_json(), encoding="utf-8")
+        with writing(partial / RECORD):
+            (partial / RECORD).write_text(info.to_json(), encoding="utf-8")
         final = partial.with_name(partial.name.removesuffix(".partial"))
         if final.exists():
             shutil.rmtree(final)
@@ -153,13 +197,24 @@ class StoreFolder:
             except BaseException:
                 shutil.rmtree(final, ignore_errors=True)
                 raise
-        staging = self.root / f"{CURRENT}.new"
-        if staging.is_symlink() or staging.exists():
-            staging.unlink()
-        staging.symlink_to(Path(BUILDS) / final.name)
-        os.replace(staging, self.current_link)  # atomic on POSIX: readers see old or new, never none
+        try:
+            self._point_current_at(final)
+        except BaseException:
+            # A complete build that `current` never named goes; unless a remote store switched to
+            # it: its servers find the build's files here.
+            if switch is None and self.current_id() != final.name:
+                shutil.rmtree(final, ignore_errors=True)
+            raise
         self._prune(keep=final.name)
         return final
+
+    def _point_current_at(self, build: Path) -> None:
+        staging = self.root / f"{CURRENT}.new"  # left behind only by a build killed right here
+        with writing(staging):
+            if staging.is_symlink() or staging.exists():
+                staging.unlink()
+            staging.symlink_to(Path(BUILDS) / build.name)
+            os.replace(staging, self.current_link)  # atomic on POSIX: readers see old or new, never none
 
     def _prune(self, keep: str) -> None:
         builds = self.root / BUILDS
@@ -171,3 +226,12 @@ class StoreFolder:
         for old in complete[KEEP_BUILDS:]:
             if old.name != keep:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_writable(folder: Path) -> None:
+    """StoreWriteError unless a file can be created in `folder`."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise StoreWriteError(str(folder), os_reason(error)) from error

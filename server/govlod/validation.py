@@ -22,7 +22,7 @@ from govlod.namespaces import project_prefixes
 from govlod.shacl import engine, reference
 from govlod.shacl.engine import Result
 from govlod.shacl.shapes import ShapesGraph, Term
-from govlod.sources import SourceFile, discover, parse
+from govlod.sources import SourceError, SourceFile, discover, os_reason, parse
 from govlod.terms import triples_to_graph
 
 __all__ = ["ShapesError", "SourceErrors", "ValidationReport", "format_report", "load_shapes", "validate_sources"]
@@ -91,7 +91,11 @@ class Shapes:
 def load_shapes(shapes_dir: Path) -> Shapes:
     """The shapes in the folder itself; subfolders (e.g. catalog/) hold shapes for other documents."""
     triples: list[ox.Triple] = []
-    for source in discover(sorted(p for p in shapes_dir.iterdir() if p.is_file() and p.suffix == ".ttl")):
+    try:
+        files = sorted(p for p in shapes_dir.iterdir() if p.is_file() and p.suffix == ".ttl")
+    except OSError as error:  # GOVLOD_HOME names a folder without shapes/, or one that cannot be read
+        raise SourceError(shapes_dir, f"cannot read the shapes folder: {os_reason(error)}") from error
+    for source in discover(files):
         triples += parse(source).triples
     return Shapes(triples)
 

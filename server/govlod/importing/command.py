@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from govlod.importing.records import CODE, SHEETS, build_records
 from govlod.importing.sheets import Problem, Row, read_sheet
 from govlod.namespaces import ID_SPACE, project_prefixes
+from govlod.sources import os_reason
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
@@ -41,7 +42,13 @@ def _sheet_files(paths: list[Path], problems: list[Problem]) -> dict[str, Path]:
         if not path.exists():
             problems.append(Problem(str(path), None, None, "no such file or folder"))
             continue
-        for file in sorted(path.glob("*.csv")) if path.is_dir() else [path]:
+        try:
+            # Listed here, not by Path.glob, which finds nothing in a folder it cannot read.
+            files = sorted(p for p in path.iterdir() if p.suffix == ".csv") if path.is_dir() else [path]
+        except OSError as error:
+            problems.append(Problem(str(path), None, None, f"cannot read the folder: {os_reason(error)}"))
+            continue
+        for file in files:
             if file.name not in known:
                 names = ", ".join(known)
                 problems.append(Problem(file.name, None, None, f"not a sheet govlod knows; the sheets are: {names}"))
@@ -49,6 +56,9 @@ def _sheet_files(paths: list[Path], problems: list[Problem]) -> dict[str, Path]:
                 problems.append(Problem(file.name, None, None, f"given twice ({found[file.name]} and {file})"))
             else:
                 found[file.name] = file
+    if not found and not problems:  # an import of nothing would replace the publisher's file with an empty one
+        names = ", ".join(known)
+        problems.append(Problem(", ".join(map(str, paths)), None, None, f"no sheets found; the sheets are: {names}"))
     return found
 
 
@@ -91,7 +101,12 @@ def import_sheets(paths: list[Path], publisher: str, out: Path, ontology_dir: Pa
     prefixes = sorted(line for line in lines if line.startswith(b"@prefix"))
     data = b"\n".join([*prefixes, *(line for line in lines if not line.startswith(b"@prefix"))])
     header = f"# Imported by govlod import --publisher {publisher}: edit the sheets, not this file.\n".encode()
-    result.output = out / f"{publisher}.ttl"
-    _write_atomically(result.output, header + data)
+    output = out / f"{publisher}.ttl"
+    try:
+        _write_atomically(output, header + data)
+    except OSError as error:  # a full disk, a folder without permission: the old file stays as it was
+        result.problems.append(Problem(str(output), None, None, f"cannot write: {os_reason(error)}"))
+        return result
+    result.output = output
     result.triples = len(triples)
     return result

@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from govlod.sources import os_reason
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -45,14 +47,40 @@ class Sheet:
         return f"{self.name}.csv"
 
 
-def read_sheet(path: Path, sheet: Sheet, problems: list[Problem]) -> list[Row]:
-    """The sheet's rows; problems with the file itself are added to `problems`."""
-    raw = path.read_bytes()
+def _not_csv(raw: bytes) -> tuple[int, str] | None:
+    """(line, why) when the bytes are plainly no CSV sheet: a binary file, an XML file, nothing at all."""
+    if not raw.strip():
+        return 1, "the sheet is empty: it needs at least its header row"
+    if b"\0" in raw:
+        return raw[: raw.index(b"\0")].count(b"\n") + 1, "binary data, not a CSV sheet: save the sheet as CSV UTF-8"
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # Never handed to an XML parser: the importer reads CSV only.
+        return 1, "an XML or HTML file, not a CSV sheet: save the sheet as CSV UTF-8"
+    return None
+
+
+def _sheet_text(path: Path, sheet: Sheet, problems: list[Problem]) -> str | None:
+    """The sheet's text, or None when it cannot be read as a CSV sheet (the problem added)."""
     try:
-        text = raw.decode("utf-8-sig")  # spreadsheets often add a byte-order mark
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(sheet.file, None, None, f"cannot read {path}: {os_reason(error)}"))
+        return None
+    if (refused := _not_csv(raw)) is not None:
+        problems.append(Problem(sheet.file, refused[0], None, refused[1]))
+        return None
+    try:
+        return raw.decode("utf-8-sig")  # spreadsheets often add a byte-order mark
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         problems.append(Problem(sheet.file, line, None, "not UTF-8: save the sheet as CSV UTF-8"))
+        return None
+
+
+def read_sheet(path: Path, sheet: Sheet, problems: list[Problem]) -> list[Row]:
+    """The sheet's rows; problems with the file itself are added to `problems`."""
+    text = _sheet_text(path, sheet, problems)
+    if text is None:
         return []
     sample = text[:2048]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","  # Italian spreadsheets export ";"

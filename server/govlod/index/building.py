@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from govlod.index.context import ORG, RDFS_LABEL, SKOS, best_label, container_pr
 from govlod.namespaces import RDF_TYPE
 from govlod.reconciliation import identifier_key
 from govlod.search import normalise
+from govlod.store import StoreWriteError, writing
 
 INDEX_FILE = "index.sqlite"
 NAME_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")  # the first two are labels
@@ -45,6 +47,29 @@ INSERT INTO name_words (name_words) VALUES ('rebuild');
 """
 
 
+# SQLite's result codes for a disk that refused a write (the primary code: the low byte).
+_DISK_FULL = {sqlite3.SQLITE_FULL: "no space left on the device, or the file is too large"}
+_DISK_REFUSED = {sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}
+
+
+@contextlib.contextmanager
+def _writing_database(path: Path) -> Iterator[None]:
+    """A disk that refuses the finding aid's writes, as the build reports any other file it cannot write.
+
+    Other SQLite errors are the program's, and stay as they are.
+    """
+    try:
+        with writing(path):
+            yield
+    except sqlite3.Error as error:
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code in _DISK_FULL:
+            raise StoreWriteError(str(path), _DISK_FULL[code]) from error
+        if code in _DISK_REFUSED:
+            raise StoreWriteError(str(path), str(error)) from error
+        raise
+
+
 def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
     return store.quads_for_pattern(None, ox.NamedNode(predicate), None, DEFAULT_GRAPH)
 
@@ -56,6 +81,9 @@ def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> 
     subjects = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), {space})) }}")
     assert isinstance(subjects, ox.QuerySolutions)
     kinds: dict[str, set[str]] = {str(solution[0].value): set() for solution in subjects}
+    # Oxigraph's query results must be freed in the thread that made them: kept by this frame, they
+    # would be freed with the traceback of a failure below, in the thread that reports it.
+    del subjects
     for quad in store.quads_for_pattern(None, RDF_TYPE, None, DEFAULT_GRAPH):
         subject, kind = quad.subject, quad.object
         if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value in kinds:
@@ -109,7 +137,7 @@ def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> 
 
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
-    with sqlite3.connect(partial) as db:
+    with _writing_database(partial), sqlite3.connect(partial) as db:
         db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
         db.executemany(
             "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?)",
