@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from govlod.stores.remote import layout, loading
 from govlod.stores.remote.connection import Connection
 from govlod.stores.remote.reads import RemoteReads
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_sources
-from tests.helpers import RunningOxigraph, RunningServer, RunningVirtuoso, virtuoso_missing
+from tests.helpers import RunningOxigraph, RunningServer, RunningVirtuoso, run_govlod, virtuoso_missing
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -158,3 +159,20 @@ def reads_of(request: pytest.FixtureRequest) -> Callable[[ox.Store], Reads]:
         return RemoteReads(connection, settings.base_iri)
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store folder built from the bundled data, to copy."""
+    store = tmp_path_factory.mktemp("previous") / "store"
+    result = run_govlod("build", "--store", str(store), "--skip-validation")
+    assert result.returncode == 0, result.stderr
+    return store
+
+
+@pytest.fixture
+def previous_store(built_store: Path, tmp_path: Path) -> Path:
+    """A store folder serving one complete build, which a failed or killed build must leave serving."""
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store, symlinks=True)
+    return store

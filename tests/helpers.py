@@ -15,14 +15,21 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 
 def run_govlod(
-    *args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None, timeout: float = 300
+    *args: str,
+    cwd: Path = PROJECT,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    preexec: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
+    """The real `govlod` command in a child process; `preexec` runs in the child before it starts
+    (dropping a permission, setting a resource limit)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GOVLOD_")}
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "govlod", *args],
         cwd=cwd,
         env=environment,
+        preexec_fn=preexec,
         capture_output=True,
         text=True,
         timeout=timeout,

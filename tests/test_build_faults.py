@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import os
 import queue
-import shutil
 import signal
 import subprocess
 import sys
@@ -44,22 +43,6 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert done.returncode == 0, done.stderr
     return out
-
-
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("previous") / "store"
-    result = run_govlod("build", "--store", str(store), "--skip-validation")
-    assert result.returncode == 0, result.stderr
-    return store
-
-
-@pytest.fixture
-def store(built_store: Path, tmp_path: Path) -> Path:
-    """A store folder serving one complete build (of the bundled data)."""
-    copy = tmp_path / "store"
-    shutil.copytree(built_store, copy, symlinks=True)
-    return copy
 
 
 def _ended(pid: int, started: int) -> bool:
@@ -210,69 +193,69 @@ PHASES = {
 
 @pytest.mark.parametrize("phase", PHASES)
 def test_a_build_killed_leaves_the_previous_build_serving(
-    phase: str, store: Path, generated: Path, start_build: Callable[..., RunningBuild]
+    phase: str, previous_store: Path, generated: Path, start_build: Callable[..., RunningBuild]
 ) -> None:
     begins, creates, ends = PHASES[phase]
-    before = Served.of(store)
-    build = start_build(store, generated)
+    before = Served.of(previous_store)
+    build = start_build(previous_store, generated)
     if begins is not None:
         build.wait_for_line(begins)
     build.wait_for_file(creates)
     printed = build.kill()
     assert ends not in printed, f"the kill landed after {phase}: {printed}"
-    assert list((store / "builds").glob("*.partial")), "the kill landed inside the build"
-    served = Served.of(store)  # its builds: the previous ones and the killed build's folder
+    assert list((previous_store / "builds").glob("*.partial")), "the kill landed inside the build"
+    served = Served.of(previous_store)  # its builds: the previous ones and the killed build's folder
     assert (served.current, served.triples) == (before.current, before.triples)
-    _next_build_succeeds_and_clears_leftovers(store, before)
+    _next_build_succeeds_and_clears_leftovers(previous_store, before)
 
 
 def test_a_build_killed_around_the_switch_leaves_a_complete_build_serving(
-    store: Path, generated: Path, start_build: Callable[..., RunningBuild]
+    previous_store: Path, generated: Path, start_build: Callable[..., RunningBuild]
 ) -> None:
-    before = Served.of(store)
-    build = start_build(store, generated)
+    before = Served.of(previous_store)
+    build = start_build(previous_store, generated)
     build.wait_for_line("statistics in ")  # what is left: the record, the rename, the switch
     build.kill()
     # The kill lands just before, during or just after the switch: `current` names the previous
     # build or the new one, never a half-built one, and whichever it is answers with all its triples.
-    served = Served.of(store)
+    served = Served.of(previous_store)
     if served.current != before.current:
         assert served.current is not None and not served.current.endswith(".partial")
         assert served.triples > before.triples  # the generated data, not the bundled
-    _next_build_succeeds_and_clears_leftovers(store, served)
+    _next_build_succeeds_and_clears_leftovers(previous_store, served)
 
 
 def test_a_second_build_into_the_same_store_is_refused_and_the_first_completes(
-    store: Path, start_build: Callable[..., RunningBuild]
+    previous_store: Path, start_build: Callable[..., RunningBuild]
 ) -> None:
-    before = Served.of(store)
-    first = start_build(store)
+    before = Served.of(previous_store)
+    first = start_build(previous_store)
     first.wait_for_line("parsed ")  # it holds the store's build lock
     first.process.send_signal(signal.SIGSTOP)  # and keeps it until it is continued
     try:
-        second = run_govlod("build", "--store", str(store))
+        second = run_govlod("build", "--store", str(previous_store))
     finally:
         first.process.send_signal(signal.SIGCONT)
     assert second.returncode == 2
-    assert second.stderr == f"govlod: another build is running in {store}: the store was not changed\n"
+    assert second.stderr == f"govlod: another build is running in {previous_store}: the store was not changed\n"
     assert first.process.wait(timeout=PATIENCE) == 0, first.output()
-    assert Served.of(store).current != before.current
+    assert Served.of(previous_store).current != before.current
 
 
-def test_a_build_of_data_that_does_not_conform_changes_nothing(store: Path) -> None:
-    before = Served.of(store)
+def test_a_build_of_data_that_does_not_conform_changes_nothing(previous_store: Path) -> None:
+    before = Served.of(previous_store)
     case = PROJECT / "tests" / "validation_cases" / "seat-without-role.ttl"
-    result = run_govlod("build", "--store", str(store), "--data", str(PROJECT / "data"), "--data", str(case))
+    result = run_govlod("build", "--store", str(previous_store), "--data", str(PROJECT / "data"), "--data", str(case))
     assert result.returncode == 1
     assert result.stderr.endswith("the store was not changed\n")
-    assert Served.of(store) == before  # no new build, nothing half-built left
+    assert Served.of(previous_store) == before  # no new build, nothing half-built left
 
 
 def test_a_loader_that_dies_is_reported_and_changes_nothing(
-    store: Path, generated: Path, start_build: Callable[..., RunningBuild]
+    previous_store: Path, generated: Path, start_build: Callable[..., RunningBuild]
 ) -> None:
-    before = Served.of(store)
-    build = start_build(store, generated)
+    before = Served.of(previous_store)
+    build = start_build(previous_store, generated)
     build.wait_for_line("parsed ")
     build.wait_for_file("builds/*.partial/oxigraph/*")
     loaders = [
@@ -285,4 +268,4 @@ def test_a_loader_that_dies_is_reported_and_changes_nothing(
     assert output.endswith(
         "govlod: the process loading the store stopped (killed, or out of memory?); the store was not changed\n"
     ), output
-    assert Served.of(store) == before
+    assert Served.of(previous_store) == before

@@ -18,7 +18,6 @@ from tests.faults import (
     limit_memory,
     listener,
     remote_jsonld_context,
-    run_govlod_with,
     unprivileged,
     xxe_local_file,
     xxe_remote,
@@ -59,25 +58,9 @@ def _assert_one_line_each(stderr: str, expected: dict[str, str]) -> None:
         assert line.startswith(start), f"{line!r} should start with {start!r}"
 
 
-@pytest.fixture(scope="module")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("previous") / "store"
-    result = run_govlod("build", "--store", str(store), "--skip-validation")
-    assert result.returncode == 0, result.stderr
-    return store
-
-
-@pytest.fixture
-def previous_store(built_store: Path, tmp_path: Path) -> Path:
-    """A store folder with one complete build, which a failed build must leave serving."""
-    store = tmp_path / "store"
-    shutil.copytree(built_store, store, symlinks=True)
-    return store
-
-
 def test_validate_names_every_bad_file_with_its_line_once(tmp_path: Path) -> None:
     expected = _write_bad_files(tmp_path / "data")
-    result = run_govlod_with("validate", str(tmp_path / "data"), preexec=unprivileged())
+    result = run_govlod("validate", str(tmp_path / "data"), preexec=unprivileged())
     assert result.returncode == 2
     _assert_one_line_each(result.stderr, expected)
 
@@ -85,7 +68,7 @@ def test_validate_names_every_bad_file_with_its_line_once(tmp_path: Path) -> Non
 def test_build_names_every_bad_file_once_and_the_store_keeps_serving(tmp_path: Path, previous_store: Path) -> None:
     expected = _write_bad_files(tmp_path / "data")
     before = Served.of(previous_store)
-    result = run_govlod_with(
+    result = run_govlod(
         "build", "--data", str(tmp_path / "data"), "--store", str(previous_store), preexec=unprivileged()
     )
     assert result.returncode == 2
@@ -109,7 +92,7 @@ def test_xml_entities_and_remote_json_ld_contexts_are_refused_never_read_nor_fet
         (data / "xxe-remote.rdf").write_text(xxe_remote(fetched.port), encoding="utf-8")
         arguments = [str(data)] if command == "validate" else ["--data", str(data), "--store", str(previous_store)]
         # Should the billion laughs ever be expanded, the command runs out of memory, not the machine.
-        result = run_govlod_with(command, *arguments, preexec=limit_memory, timeout=120)
+        result = run_govlod(command, *arguments, preexec=limit_memory, timeout=120)
         assert not fetched.connected(), "an entity or a context was fetched"
     refused = "XML with a DOCTYPE is refused, as its entities could read files or expand without limit"
     context = f"the JSON-LD context http://127.0.0.1:{fetched.port}/context.jsonld is never fetched"
@@ -141,7 +124,7 @@ def test_a_data_folder_that_cannot_be_read_is_an_error_not_a_silent_gap(tmp_path
     hidden.chmod(0o000)
     before = Served.of(previous_store)
     try:
-        result = run_govlod_with("build", "--data", str(data), "--store", str(previous_store), preexec=unprivileged())
+        result = run_govlod("build", "--data", str(data), "--store", str(previous_store), preexec=unprivileged())
     finally:
         hidden.chmod(0o755)
     assert result.returncode == 2, result.stdout
@@ -153,7 +136,7 @@ def test_a_store_folder_without_write_permission_is_refused_before_building(prev
     before = Served.of(previous_store)
     previous_store.chmod(0o555)
     try:
-        result = run_govlod_with("build", "--store", str(previous_store), preexec=unprivileged())
+        result = run_govlod("build", "--store", str(previous_store), preexec=unprivileged())
     finally:
         previous_store.chmod(0o755)
     assert result.returncode == 2
@@ -165,7 +148,7 @@ def test_a_store_folder_without_write_permission_is_refused_before_building(prev
 def test_a_full_disk_names_the_file_and_leaves_no_half_written_build(previous_store: Path) -> None:
     before = Served.of(previous_store)
     # The bundled data stages about half a megabyte: no file may grow past 64 kB.
-    result = run_govlod_with("build", "--store", str(previous_store), preexec=limit_file_size(64 * 2**10))
+    result = run_govlod("build", "--store", str(previous_store), preexec=limit_file_size(64 * 2**10))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     written = re.escape(str(previous_store / "builds")) + r"/[^/ ]+\.partial/staging/\w+\.n[tq]"

@@ -24,7 +24,6 @@ import pyoxigraph as ox
 import pytest
 
 from govlod.store import StoreFolder
-from tests.helpers import PROJECT
 
 ID_SPACE = "https://w3id.org/govlod/id/organization/"
 SECRET = "SECRET-d41d8cd98f00b204"  # what an external entity would copy into the data
@@ -165,23 +164,6 @@ def unprivileged() -> Callable[[], None] | None:
     if not _file_modes_can_apply():
         pytest.skip("running as root without CAP_SETPCAP: CAP_DAC_OVERRIDE cannot be dropped for the child")
     return _drop_file_permission_override if os.geteuid() == 0 else None
-
-
-def run_govlod_with(
-    *args: str, preexec: Callable[[], None] | None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """The real `govlod` command in a child process started with `preexec` (as tests.helpers.run_govlod)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GOVLOD_")}
-    return subprocess.run(
-        [sys.executable, "-m", "govlod", *args],
-        cwd=PROJECT,
-        env=environment,
-        preexec_fn=preexec,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 @dataclass(frozen=True)

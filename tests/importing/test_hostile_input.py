@@ -14,12 +14,11 @@ from tests.faults import (
     billion_laughs,
     limit_memory,
     listener,
-    run_govlod_with,
     unprivileged,
     xxe_local_file,
     xxe_remote,
 )
-from tests.helpers import PROJECT
+from tests.helpers import PROJECT, run_govlod
 
 TEMPLATES = PROJECT / "data" / "templates"
 PREVIOUS = "# the previous import\n"
@@ -57,7 +56,7 @@ def test_xml_is_refused_as_a_sheet_and_never_parsed(tmp_path: Path, out: Path) -
         (sheets / "tavoli.csv").write_text(xxe_remote(fetched.port), encoding="utf-8")
         (sheets / "posti.csv").write_text(billion_laughs(), encoding="utf-8")
         (tmp_path / "hostile.rdf").write_text(billion_laughs(), encoding="utf-8")
-        result = run_govlod_with(
+        result = run_govlod(
             "import",
             str(sheets),
             str(tmp_path / "hostile.rdf"),
@@ -90,7 +89,7 @@ def test_sheets_that_are_no_text_get_one_line_each(tmp_path: Path, out: Path) ->
     (sheets / "tavoli.csv").chmod(0o000)
     (sheets / "posti.csv").mkdir()
     (sheets / "appartenenze.csv").write_bytes("persona,posto,dal\nNicolò,posto-a,2024-01-01\n".encode("latin-1"))
-    result = run_govlod_with("import", str(sheets), "--publisher", "prova", "--out", str(out), preexec=unprivileged())
+    result = run_govlod("import", str(sheets), "--publisher", "prova", "--out", str(out), preexec=unprivileged())
     assert result.returncode == 1
     assert _problems(result.stderr) == [
         "enti.csv:2: binary data, not a CSV sheet: save the sheet as CSV UTF-8",
@@ -110,9 +109,7 @@ def test_a_folder_without_readable_sheets_never_empties_the_previous_import(
     sheets.mkdir()
     sheets.chmod(mode)
     try:
-        result = run_govlod_with(
-            "import", str(sheets), "--publisher", "prova", "--out", str(out), preexec=unprivileged()
-        )
+        result = run_govlod("import", str(sheets), "--publisher", "prova", "--out", str(out), preexec=unprivileged())
     finally:
         sheets.chmod(0o755)
     expected = (
@@ -128,9 +125,7 @@ def test_a_folder_without_readable_sheets_never_empties_the_previous_import(
 def test_an_output_folder_without_write_permission_keeps_the_previous_import(out: Path) -> None:
     out.chmod(0o555)
     try:
-        result = run_govlod_with(
-            "import", str(TEMPLATES), "--publisher", "prova", "--out", str(out), preexec=unprivileged()
-        )
+        result = run_govlod("import", str(TEMPLATES), "--publisher", "prova", "--out", str(out), preexec=unprivileged())
     finally:
         out.chmod(0o755)
     assert result.returncode == 1
