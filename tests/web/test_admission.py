@@ -69,3 +69,15 @@ def test_queries_past_the_cap_are_refused_with_retry_after_until_places_free(cap
 def test_health_says_how_many_queries_run_and_the_cap(capped: RunningServer) -> None:
     queries = httpx.get(capped.url + "health").json()["queries"]
     assert queries == {"active": 0, "most": 2}
+
+
+def test_the_home_page_answers_while_every_query_process_is_busy(capped: RunningServer) -> None:
+    with httpx.Client(base_url=capped.url, timeout=60) as client, concurrent.futures.ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(client.get, "/sparql", params={"query": f"# home\n{SLOW}"}, headers=JSON)
+        _until_active(client, 1)
+        home = client.get("/", headers={"Accept": "text/html", "Accept-Language": "en"})
+        busy = _active(client)
+        slow.result()
+    assert busy == 1  # the slow query still held the only process when the page was answered
+    assert home.status_code == 200
+    assert "Publishers of the sources" in home.text

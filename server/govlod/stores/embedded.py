@@ -61,9 +61,13 @@ class EmbeddedReads:
         self.store(build_id)
         with self._lock:
             kept = self._kept.get((build_id, name))
-            if kept is None:
-                kept = self._kept[(build_id, name)] = make()
-            return cast(T, kept)
+        if kept is None:
+            # Made outside the lock, since making may read the store; two threads may both make
+            # it, and the first one kept is the one every later caller gets.
+            made = make()
+            with self._lock:
+                kept = self._kept.setdefault((build_id, name), made)
+        return cast(T, kept)
 
     def select(self, build_id: str, query: str, bindings: Bindings, limit: int) -> list[Row]:
         """Rows of a SELECT with `bindings` in place of their variables, at most `limit`."""

@@ -73,18 +73,32 @@ def _sections(runtime: Runtime, lang: str, keys: tuple[str, ...], entries: int, 
     return found
 
 
+PUBLISHERS_QUERY = f"""SELECT DISTINCT ?publisher ?label WHERE {{
+    ?page a ?kind ; <http://purl.org/dc/terms/publisher> ?publisher .
+    ?publisher {LABEL} ?label . FILTER (LANG(?label) = ?lang) }} ORDER BY ?label"""
+
+
+def _publishers(runtime: Runtime, lang: str) -> list[dict[str, str]]:
+    """The publishers of the source pages, read once per build and language in this process: the
+    home page must not wait for a query process that visitors' queries keep busy (blocking)."""
+    build_id = runtime.build_id
+    kind = ox.NamedNode(runtime.prefixes["gl"] + "SourcePage")
+
+    def read() -> list[dict[str, str]]:
+        rows = runtime.reads.select(build_id, PUBLISHERS_QUERY, {"kind": kind, "lang": ox.Literal(lang)}, PUBLISHERS)
+        return [
+            {name: term.value for name, term in row.items() if not isinstance(term, ox.Triple)} for row in rows
+        ]
+
+    return runtime.reads.keep(build_id, f"publishers-{lang}", read)
+
+
 async def home(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     lang = page_language(request)
-    gl = runtime.prefixes["gl"]
     keys = tuple(key for key, *_ in SECTIONS)
     sections = await run_in_threadpool(_sections, runtime, lang, keys, HOME_ENTRIES)
-    publishers = await runtime.queries.select(
-        f"""SELECT DISTINCT ?publisher ?label WHERE {{
-              ?page a {ox.NamedNode(gl + "SourcePage")} ; <http://purl.org/dc/terms/publisher> ?publisher .
-              ?publisher {LABEL} ?label . FILTER (LANG(?label) = {ox.Literal(lang)}) }} ORDER BY ?label""",
-        PUBLISHERS,
-    )
+    publishers = await run_in_threadpool(_publishers, runtime, lang)
     page = render(request, "home.html", info=runtime.info, sections=sections, publishers=publishers)
     page.headers["Link"] = f'<{request.base_url}.well-known/void>; rel="describedby"; type="text/turtle"'
     return page

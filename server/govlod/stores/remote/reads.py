@@ -44,11 +44,13 @@ class RemoteReads:
     def keep(self, build_id: str, name: str, make: Callable[[], T]) -> T:
         with self._lock:
             kept = self._kept.get((build_id, name))
-            if kept is None:
+        if kept is None:
+            made = make()  # outside the lock: making may read the store
+            with self._lock:
                 # What was kept for an older build is not read again.
                 self._kept = {key: value for key, value in self._kept.items() if key[0] == build_id}
-                kept = self._kept[(build_id, name)] = make()
-            return cast(T, kept)
+                kept = self._kept.setdefault((build_id, name), made)
+        return cast(T, kept)
 
     @property
     def _dataset(self) -> Parameters:
