@@ -216,7 +216,9 @@ class Tally:
             counts.times_ms.append(response_time)
         if outcome == "error" and len(self.errors) < 20:
             body = (answer or str(getattr(response, "error", "")))[:300]
-            self.errors.append({"kind": name, "status": status, **context["call"], "answer": body})
+            self.errors.append(
+                {"kind": name, "status": status, **context["call"], "answer": body, "after_ms": round(response_time)}
+            )
 
 
 class Client(FastHttpUser):
