@@ -24,6 +24,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
 EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
+KEEP_ALIVE_SECONDS = 30  # how long an idle HTTP connection stays open (see command_serve)
 
 
 def _settings(overrides: dict[str, Any]) -> Settings:
@@ -204,6 +205,10 @@ def command_serve(args: argparse.Namespace) -> int:
         port=settings.port,
         workers=settings.workers,
         log_level="warning",
+        # Idle keep-alive connections stay open well past the Retry-After a refused client is
+        # given: a client that waits as told and sends again on the same connection must not
+        # meet a connection closed under it (uvicorn's default is 5 s).
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     return EXIT_OK
 

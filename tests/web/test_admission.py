@@ -6,6 +6,7 @@ not; and places free up when the queries end."""
 from __future__ import annotations
 
 import concurrent.futures
+import http.client
 import time
 from collections.abc import Iterator
 
@@ -81,3 +82,18 @@ def test_the_home_page_answers_while_every_query_process_is_busy(capped: Running
     assert busy == 1  # the slow query still held the only process when the page was answered
     assert home.status_code == 200
     assert "Publishers of the sources" in home.text
+
+
+def test_a_client_waiting_as_told_finds_its_connection_still_open(capped: RunningServer) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", capped.port, timeout=30)
+    try:
+        connection.request("GET", "/health")
+        assert connection.getresponse().read()
+        local = connection.sock.getsockname()
+        time.sleep(6)  # longer than uvicorn's default keep-alive, which closed connections under waiting clients
+        connection.request("GET", "/health")
+        answer = connection.getresponse()
+        assert answer.status == 200 and answer.read()
+        assert connection.sock.getsockname() == local  # the same connection, not a new one
+    finally:
+        connection.close()
