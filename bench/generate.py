@@ -31,6 +31,30 @@ PREFIXES = """@prefix gl: <https://w3id.org/govlod/ontology#> .
 @prefix role: <https://w3id.org/govlod/id/concept/role/> .
 """
 ID = "https://w3id.org/govlod/id/"
+# Provinces are spread over the twenty regions in turn (no draw from the random generator, so
+# the rest of the data is the same as it was before regions were added).
+REGIONS = [
+    "Piemonte",
+    "Valle d'Aosta",
+    "Lombardia",
+    "Trentino-Alto Adige",
+    "Veneto",
+    "Friuli-Venezia Giulia",
+    "Liguria",
+    "Emilia-Romagna",
+    "Toscana",
+    "Umbria",
+    "Marche",
+    "Lazio",
+    "Abruzzo",
+    "Molise",
+    "Campania",
+    "Puglia",
+    "Basilicata",
+    "Calabria",
+    "Sicilia",
+    "Sardegna",
+]
 PLACES = [
     "Alba",
     "Arona",
@@ -162,9 +186,16 @@ class Coordination:
             (f"<{ID}organization/ente-{n:05d}-{k}>", f"Consorzio socio-assistenziale {self.place}-{k}")
             for k in range(rng.randint(4, 9))
         ]
+        region_name = REGIONS[n % len(REGIONS)]
+        region = f"<{ID}organization/regione-{n % len(REGIONS):02d}>"
+        yield (
+            f"{region} a gl:PublicBody , org:FormalOrganization , org:Organization ; "
+            f"rdfs:label {_text('Regione ' + region_name)}@it ; org:classification kind:regione .\n"
+        )
         yield (
             f"{province} a gl:PublicBody , org:FormalOrganization , org:Organization ; "
             f'rdfs:label "Provincia di {self.place}"@it ; org:classification kind:provincia ; '
+            f"gl:withinTerritoryOf {region} ; "
             f"gl:partitaIVA {_text(_partita_iva(rng))} ; org:memberOf {coordination} ; gl:established {coordination} ; "
             f"gl:contactPoint <{ID}contact-point/{self.slug}> .\n"
         )
@@ -177,6 +208,7 @@ class Coordination:
             yield (
                 f"{iri} a gl:PublicBody , org:FormalOrganization , org:Organization ; rdfs:label {_text(label)}@it ; "
                 f"org:classification kind:ente-gestore , kind:consorzio-socio-assistenziale ; "
+                f"gl:withinTerritoryOf {province} ; "
                 f"gl:partitaIVA {_text(_partita_iva(rng))} ; org:memberOf {coordination} .\n"
             )
         members = " , ".join([province, *(iri for iri, _ in bodies)])

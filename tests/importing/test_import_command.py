@@ -29,6 +29,8 @@ def test_templates_import_into_valid_turtle(tmp_path: Path) -> None:
         "<https://w3id.org/italia/controlled-vocabulary/territorial-classifications/cities/003106-(1948-01-01)>" in text
     )
     assert "<https://w3id.org/italia/controlled-vocabulary/territorial-classifications/provinces/003>" in text
+    # a body lies within the territory of another row's body, named by its code
+    assert "body:comune-novara" in text and "gl:withinTerritoryOf body:provincia-novara" in text
 
 
 def test_reimporting_unchanged_sheets_gives_identical_bytes(tmp_path: Path) -> None:

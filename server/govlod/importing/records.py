@@ -27,7 +27,11 @@ VCARD = "http://www.w3.org/2006/vcard/ns#"
 TIME = "http://www.w3.org/2006/time#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-ENTI = Sheet("enti", ("codice", "nome", "tipologia"), ("partita_iva", "codice_fiscale", "codice_ipa", "codice_istat"))
+ENTI = Sheet(
+    "enti",
+    ("codice", "nome", "tipologia"),
+    ("partita_iva", "codice_fiscale", "codice_ipa", "codice_istat", "nel_territorio_di"),
+)
 COORDINAMENTI = Sheet("coordinamenti", ("codice", "nome", "istituito_da", "membri"))
 TAVOLI = Sheet("tavoli", ("codice", "nome", "tipologia", "parte_di"))
 POSTI = Sheet(
@@ -160,6 +164,7 @@ def _telephone(value: str) -> str:
 
 def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, set[str]]) -> Builder:
     b = Builder(publisher, codes)
+    placed: list[tuple[Row, str]] = []  # bodies whose row names the body whose territory holds them
     for row in rows.get("enti", []):
         code = b.code(row, ENTI)
         kind = b.concept(row, "tipologia", "body-kind")
@@ -173,6 +178,8 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         if code is None or kind is None:
             continue
         iri = b.iris["enti"][code] = f"{ID}organization/{code}"
+        if row.get("nel_territorio_di"):
+            placed.append((row, iri))
         b.organization(iri, (GL + "PublicBody", ORG + "FormalOrganization"), row.get("nome"), kind)
         for prop, value in (("partitaIVA", vat), ("codiceFiscale", tax), ("ipaCode", ipa), ("istatCode", istat)):
             if value:
@@ -180,6 +187,13 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
                 b.add(iri, ORG + "identifier", ox.Literal(value))
         if istat:
             b.add(iri, "http://www.w3.org/2004/02/skos/core#exactMatch", territorial_iri(istat) or "")
+    # A second pass: the body whose territory holds another may come on a later row.
+    for row, iri in placed:
+        territory = b.ref(row, "nel_territorio_di", ENTI)
+        if territory == iri:
+            b.fail(row, "nel_territorio_di", "a body cannot lie within its own territory")
+        elif territory is not None:
+            b.add(iri, GL + "withinTerritoryOf", territory)
     for row in rows.get("coordinamenti", []):
         code = b.code(row, COORDINAMENTI)
         founder = b.ref(row, "istituito_da", ENTI)

@@ -29,6 +29,7 @@ SECTIONS: tuple[tuple[str, str, str, str], ...] = (
         "Coordinations and governance structures",
         "http://www.w3.org/ns/org#OrganizationalCollaboration",
     ),
+    ("regions", "Regioni", "Regions", "{concept}body-kind/regione"),
     ("provinces", "Province", "Provinces", "{concept}body-kind/provincia"),
     ("bodies", "Enti pubblici", "Public bodies", "{gl}PublicBody"),
     ("seats", "Posti ai tavoli", "Seats at the tables", "http://www.w3.org/ns/org#Post"),
@@ -86,9 +87,7 @@ def _publishers(runtime: Runtime, lang: str) -> list[dict[str, str]]:
 
     def read() -> list[dict[str, str]]:
         rows = runtime.reads.select(build_id, PUBLISHERS_QUERY, {"kind": kind, "lang": ox.Literal(lang)}, PUBLISHERS)
-        return [
-            {name: term.value for name, term in row.items() if not isinstance(term, ox.Triple)} for row in rows
-        ]
+        return [{name: term.value for name, term in row.items() if not isinstance(term, ox.Triple)} for row in rows]
 
     return runtime.reads.keep(build_id, f"publishers-{lang}", read)
 

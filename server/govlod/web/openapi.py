@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from govlod.web import sparql
+from govlod.web.home import SECTIONS
 
 Parameter = dict[str, Any]
 
@@ -22,7 +23,7 @@ FORMAT: Parameter = {
     "schema": {"type": "string"},
     "description": "a format name (turtle, jsonld, rdfxml, ntriples, html) or media type; overrides Accept",
 }
-LISTS = ["tables", "collaborations", "provinces", "bodies", "seats", "laws"]
+LISTS = [key for key, *_ in SECTIONS]  # the lists /browse/{key} serves
 SUGGEST_KINDS = ["entity", "type", "property"]
 
 
