@@ -33,6 +33,7 @@ import govlod
 from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
 from govlod.index.building import INDEX_FILE, write_index
+from govlod.index.context import context_quads
 from govlod.loading import SourceErrors, bulk_load_as_one, rebase_term
 from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, RDF_TYPE, VOCABULARY, project_prefixes, rebase
 from govlod.progress import Progress
@@ -146,12 +147,15 @@ def rebase_canonical(iri: str, base_iri: str) -> str:
 
 
 def _completion(view: OrgView, base_iri: str, build_id: str, built_at: str, version: str) -> Completion:
-    """What the build adds to each graph: the ORG view of its triples, then its provenance."""
+    """What the build adds to each graph: the ORG view of its triples, the context labels of its
+    resources, then its provenance."""
     activity = activity_triples(build_id, built_at, version)
+    vocabulary = rebase(VOCABULARY, base_iri)
 
     def complete(scratch: ox.Store, loaded: Sequence[tuple[SourceFile, ox.NamedNode]]) -> list[ox.Quad]:
         implied = list(_implied_quads(scratch, view))
-        return implied + list(_provenance_quads(scratch, loaded, base_iri, activity, build_id, built_at))
+        contexts = list(context_quads(scratch, vocabulary))
+        return implied + contexts + list(_provenance_quads(scratch, loaded, base_iri, activity, build_id, built_at))
 
     return complete
 
@@ -277,7 +281,7 @@ def build(
             staging = _stage(sources, partial / "staging", complete, settings.base_iri, say)
             staged = staging.files
             timings["parse"] = time.perf_counter() - started
-            added = f"{staging.added:,} ORG and provenance triples added"
+            added = f"{staging.added:,} ORG, context and provenance triples added"
             say(f"parsed {len(sources)} files in {timings['parse']:.2f} s, {added}")
             # While another process loads the on-disk store, a memory store of the default graph is
             # validated here (the two share the machine's cores); statistics, dumps and the finding

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from govlod.index.context import ORG, RDFS_LABEL, SKOS, best_label, container_properties, context_label
+from govlod.index.context import ORG, RDFS_LABEL, SKOS, best_label, context_label, read_containers
 from govlod.namespaces import RDF_TYPE
 from govlod.reconciliation import identifier_key
 from govlod.search import normalise
@@ -104,12 +104,7 @@ def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> 
                 labels.setdefault(subject.value, {}).setdefault(name.language or "", name.value)
             if subject.value in kinds:
                 names.append((subject.value, name.value))
-    containers: dict[str, str] = {}
-    for prop, forward in container_properties(vocabulary):
-        for quad in _quads(store, prop):
-            inner, outer = (quad.subject, quad.object) if forward else (quad.object, quad.subject)
-            if isinstance(inner, ox.NamedNode) and isinstance(outer, ox.NamedNode):
-                containers.setdefault(inner.value, outer.value)
+    containers = read_containers(store, vocabulary, DEFAULT_GRAPH)
     members = {
         q.subject.value: q.object.value
         for q in _quads(store, ORG + "member")

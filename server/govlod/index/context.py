@@ -8,7 +8,9 @@ context "Coordinamento degli Enti Gestori di Novara".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+
+import pyoxigraph as ox
 
 ORG = "http://www.w3.org/ns/org#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -62,3 +64,53 @@ def context_label(iri: str, containers: Mapping[str, str], labels: Labels, lang:
             parts.append(label)
         current = container
     return SEPARATOR.join(parts) or None
+
+
+def read_containers(store: ox.Store, vocabulary: str, graph: ox.DefaultGraph | None) -> dict[str, str]:
+    """Each resource's nearest container in `store` (one graph, or all with None): the first of
+    CONTAINERS it has."""
+    containers: dict[str, str] = {}
+    for prop, forward in container_properties(vocabulary):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, graph):
+            inner, outer = (quad.subject, quad.object) if forward else (quad.object, quad.subject)
+            if isinstance(inner, ox.NamedNode) and isinstance(outer, ox.NamedNode):
+                containers.setdefault(inner.value, outer.value)
+    return containers
+
+
+def context_quads(store: ox.Store, vocabulary: str) -> Iterator[ox.Quad]:
+    """`gl:contextLabel` of every labelled resource of the store's graphs that has a container, in
+    each graph that labels it: in Italian, and in English where every container has an English
+    label (an Italian name is not given an English tag)."""
+    context = ox.NamedNode(vocabulary + "contextLabel")
+    labels: dict[str, dict[str, str]] = {}
+    labelled: dict[tuple[str, ox.NamedNode], None] = {}
+    for prop in (RDFS_LABEL, SKOS + "prefLabel"):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+            subject, name, graph = quad.subject, quad.object, quad.graph_name
+            if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal):
+                labels.setdefault(subject.value, {}).setdefault(name.language or "", name.value)
+                if isinstance(graph, ox.NamedNode):
+                    labelled[(subject.value, graph)] = None
+    containers = read_containers(store, vocabulary, None)
+    for iri, graph in labelled:
+        chain = _chain(iri, containers)
+        if not chain:
+            continue
+        subject = ox.NamedNode(iri)
+        italian = context_label(iri, containers, labels, "it")
+        if italian is not None:
+            yield ox.Quad(subject, context, ox.Literal(italian, language="it"), graph)
+        if all("en" in labels.get(container, {}) for container in chain):
+            in_english = context_label(iri, containers, labels, "en")
+            if in_english is not None:
+                yield ox.Quad(subject, context, ox.Literal(in_english, language="en"), graph)
+
+
+def _chain(iri: str, containers: Mapping[str, str]) -> list[str]:
+    """The containers a context names, nearest first (at most CONTEXT_DEPTH)."""
+    chain: list[str] = []
+    current = iri
+    while len(chain) < CONTEXT_DEPTH and (current := containers.get(current, iri)) != iri:
+        chain.append(current)
+    return chain

@@ -36,7 +36,7 @@ async def catalog(request: Request) -> Response:
         page = render(
             request,
             "resource.html",
-            view=resource_view(Document(iri, triples), page_language(request)),
+            view=resource_view(Document(iri, triples), page_language(request), runtime.prefixes["gl"]),
             governance=None,
             alternates=[],
         )

@@ -190,7 +190,11 @@ async def document(request: Request) -> Response:
     if media is HTML:
         alternates = [(m.media_type, f"{base}.{m.extension}") for m in DOCUMENT_FORMATS if m is not HTML]
         page = render(
-            request, "resource.html", view=resource_view(found, lang), governance=governance, alternates=alternates
+            request,
+            "resource.html",
+            view=resource_view(found, lang, runtime.prefixes["gl"]),
+            governance=governance,
+            alternates=alternates,
         )
         page.headers.update(headers)
         runtime.cache.put(key, bytes(page.body), media.content_type)

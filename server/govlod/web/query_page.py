@@ -89,17 +89,21 @@ def _iris(texts: list[str]) -> list[ox.NamedNode]:
 
 
 async def _labels(runtime: Runtime, iris: list[str]) -> dict[str, str]:
-    """Italian labels (else any label) of the IRIs shown, fetched in a few batched queries."""
+    """Italian labels (else any label) of the IRIs shown, with the context that tells apart those of
+    the same name ("Tavolo Politico — Coordinamento … · Provincia di …"), in a few batched queries."""
     labels: dict[str, str] = {}
+    context = ox.NamedNode(runtime.prefixes["gl"] + "contextLabel")
     for start in range(0, len(iris), LABEL_BATCH):
         values = " ".join(str(term) for term in _iris(iris[start : start + LABEL_BATCH]))
         query = (
-            "SELECT ?s ?l WHERE { VALUES ?s { " + values + " } "
+            "SELECT ?s ?l ?c WHERE { VALUES ?s { " + values + " } "
             "?s <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
-            'FILTER (LANG(?l) = "it" || LANG(?l) = "") }'
+            'FILTER (LANG(?l) = "it" || LANG(?l) = "") '
+            f'OPTIONAL {{ ?s {context} ?c FILTER (LANG(?c) = "it") }} }}'
         )
         for row in await runtime.queries.select(query, LABEL_BATCH * 4):
-            labels.setdefault(row["s"], row["l"])
+            shown = f"{row['l']} — {row['c']}" if "c" in row else row["l"]
+            labels.setdefault(row["s"], shown)
     return labels
 
 

@@ -43,6 +43,7 @@ class Group:
 class ResourceView:
     iri: str
     label: str
+    context: str | None  # what tells it apart from resources of the same name (gl:contextLabel)
     types: list[Value]
     groups: list[Group]
     incoming: list[Group]
@@ -118,7 +119,19 @@ def _groups(
     return sorted(groups, key=lambda g: g.label.lower())
 
 
-def resource_view(document: Document, lang: str) -> ResourceView:
+def _context(triples: list[ox.Triple], subject: ox.NamedNode, vocabulary: str, lang: str) -> str | None:
+    """The resource's context label in the reader's language, else in Italian."""
+    context = vocabulary + "contextLabel"
+    found: dict[str | None, str] = {
+        t.object.language: t.object.value
+        for t in triples
+        if t.subject == subject and t.predicate.value == context and isinstance(t.object, ox.Literal)
+    }
+    return found.get(lang) or found.get("it")
+
+
+def resource_view(document: Document, lang: str, vocabulary: str) -> ResourceView:
+    """What a resource's page shows; `vocabulary` is the namespace of the project's terms as served."""
     triples = document.triples
     labels = _labels(triples, lang)
     subject = ox.NamedNode(document.iri)
@@ -146,6 +159,7 @@ def resource_view(document: Document, lang: str) -> ResourceView:
     return ResourceView(
         iri=document.iri,
         label=label,
+        context=_context(triples, subject, vocabulary, lang),
         types=types,
         groups=_groups(subject, triples, labels, lang),
         incoming=[Group(labels.get(p, _short(p)), p, values) for p, values in sorted(incoming.items())],
