@@ -41,7 +41,7 @@ from govlod.provenance import activity_triples, graph_provenance
 from govlod.settings import Settings
 from govlod.sources import SourceError, SourceFile, check_source, os_reason, syntax_error
 from govlod.staging import Completion, Staging, stage
-from govlod.store import BuildInfo, StoreFolder, engine_path, write_error, writing
+from govlod.store import BuildInfo, NoStore, StoreFolder, engine_path, write_error, writing
 from govlod.stores.remote import loading as remote
 from govlod.stores.remote.connection import StoreError
 from govlod.validation import Shapes, ValidationReport, dataset_sources, load_shapes, validate_store
@@ -248,6 +248,14 @@ def _remote_switch(settings: Settings, build_id: str, graphs: dict[str, int]) ->
     return lambda: remote.switch(settings, build_id, graphs)
 
 
+def _previous_index(folder: StoreFolder) -> Path | None:
+    """The finding aid of the build served now, whose dates of change the new one carries on."""
+    try:
+        return folder.current_build() / INDEX_FILE
+    except (NoStore, OSError):  # no build yet, or `current` names one that is gone
+        return None
+
+
 def _discard_staged(settings: Settings) -> None:
     """Drop what a failed build staged in the remote store; a store that cannot be reached now
     has it dropped by the next build."""
@@ -313,7 +321,15 @@ def build(
             # which release the GIL: they run side by side.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 counting = time.perf_counter()
-                indexing = pool.submit(write_index, memory, partial / INDEX_FILE, prefixes["id"], prefixes["gl"])
+                indexing = pool.submit(
+                    write_index,
+                    memory,
+                    partial / INDEX_FILE,
+                    prefixes["id"],
+                    prefixes["gl"],
+                    built_at[:10],
+                    _previous_index(folder),
+                )
                 stats = statistics(memory)
                 triples = int(stats["triples"])
                 timings["statistics"] = time.perf_counter() - counting

@@ -22,7 +22,7 @@ ORG = "http://www.w3.org/ns/org#"
 @pytest.fixture(scope="module")
 def bundled_index(bundled_default_graph: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> ReleaseIndex:
     path = tmp_path_factory.mktemp("index") / "index.sqlite"
-    assert write_index(bundled_default_graph, path, ID_SPACE, VOCABULARY) > 100
+    assert write_index(bundled_default_graph, path, ID_SPACE, VOCABULARY, "2026-01-01") > 100
     return ReleaseIndex(path)
 
 
@@ -38,7 +38,7 @@ def generated_index(tmp_path_factory: pytest.TempPathFactory) -> ReleaseIndex:
     for file in sorted(folder.rglob("*.ttl")):
         store.bulk_load(path=str(file), format=ox.RdfFormat.TURTLE)
     path = folder / "index.sqlite"
-    write_index(store, path, ID_SPACE, VOCABULARY)
+    write_index(store, path, ID_SPACE, VOCABULARY, "2026-01-01")
     return ReleaseIndex(path)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govlod.index.changes import carry_unchanged_dates, description_digest
 from govlod.index.context import ORG, RDFS_LABEL, SKOS, best_label, context_label, read_containers
 from govlod.namespaces import RDF_TYPE
 from govlod.reconciliation import identifier_key
@@ -27,7 +28,9 @@ CREATE TABLE resource (
   iri TEXT NOT NULL UNIQUE,
   label_it TEXT, label_en TEXT,     -- own label, else one made from what it links (a membership)
   sort_key TEXT NOT NULL,           -- the Italian label as search compares it: lists sort and split by it
-  context_it TEXT, context_en TEXT  -- the labels of its containers (govlod.index.context)
+  context_it TEXT, context_en TEXT, -- the labels of its containers (govlod.index.context)
+  digest BLOB NOT NULL,             -- of its description (govlod.index.changes)
+  changed TEXT NOT NULL             -- the date of the build in which that last changed
 );
 CREATE TABLE name (resource INTEGER NOT NULL, text TEXT NOT NULL, normal TEXT NOT NULL);
 CREATE TABLE kind (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
@@ -74,8 +77,13 @@ def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
     return store.quads_for_pattern(None, ox.NamedNode(predicate), None, DEFAULT_GRAPH)
 
 
-def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> int:
-    """Write the finding aid of the default graph of `store` at `path`; the number of resources."""
+def write_index(
+    store: ox.Store, path: Path, id_space: str, vocabulary: str, built_on: str, previous: Path | None = None
+) -> int:
+    """Write the finding aid of the default graph of `store` at `path`; the number of resources.
+
+    `built_on` is the build's date; a resource whose description is the same as in the `previous`
+    build's finding aid keeps the date it had there."""
     # Every IRI of the identifier space that the data says something about has a page.
     space = ox.Literal(id_space)  # a setting, written as an escaped literal
     subjects = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), {space})) }}")
@@ -128,14 +136,15 @@ def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> 
         it, en = (own_label(iri, lang) for lang in LANGUAGES)
         sort_key = normalise(it or en or iri.rsplit("/", 1)[-1])
         contexts = (context_label(iri, containers, labels, lang) for lang in LANGUAGES)
-        return (number, iri, it, en, sort_key, *contexts)
+        digest = description_digest(store, ox.NamedNode(iri))
+        return (number, iri, it, en, sort_key, *contexts, digest, built_on)
 
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     with _writing_database(partial), sqlite3.connect(partial) as db:
         db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
         db.executemany(
-            "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (resource_row(iri, number) for iri, number in order.items()),
         )
         db.executemany(
@@ -152,6 +161,7 @@ def write_index(store: ox.Store, path: Path, id_space: str, vocabulary: str) -> 
             ((order[iri], prop, value, identifier_key(value)) for iri, prop, value in identifiers if iri in order),
         )
         db.executescript(INDEXES)
+        carry_unchanged_dates(db, previous)
     db.close()
     partial.replace(path)
     return len(order)

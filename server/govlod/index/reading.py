@@ -146,8 +146,19 @@ class ReleaseIndex:
 
     def iris(self, offset: int, limit: int) -> list[str]:
         """IRIs in their stable order, from `offset`."""
-        rows = self._db.execute("SELECT iri FROM resource WHERE id > ? ORDER BY id LIMIT ?", (offset, limit))
-        return [iri for (iri,) in rows]
+        return [iri for iri, _ in self.dated_iris(offset, limit)]
+
+    def dated_iris(self, offset: int, limit: int) -> list[tuple[str, str]]:
+        """IRIs in their stable order, from `offset`, each with the date its description last changed."""
+        rows = self._db.execute("SELECT iri, changed FROM resource WHERE id > ? ORDER BY id LIMIT ?", (offset, limit))
+        return [(iri, changed) for iri, changed in rows]
+
+    def last_change(self, offset: int, limit: int) -> str | None:
+        """The latest date of change among the IRIs `dated_iris` gives for the same range."""
+        row = self._db.execute(
+            "SELECT MAX(changed) FROM resource WHERE id > ? AND id <= ?", (offset, offset + limit)
+        ).fetchone()
+        return row[0] if row else None
 
     def _kinds_of(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         kinds: dict[int, list[str]] = {}

@@ -38,21 +38,31 @@ def _lastmod(runtime: Runtime) -> str:
     return runtime.info.built_at[:10]
 
 
+def _file_dates(runtime: Runtime) -> list[tuple[str, str]]:
+    """Each sitemap file with the latest date of change of what it lists."""
+    index = runtime.release_index()
+    built = _lastmod(runtime)
+    files = -(-index.count() // SITEMAP_URLS)
+    return [("pages.xml.gz", built)] + [
+        (f"resources-{n}.xml.gz", index.last_change((n - 1) * SITEMAP_URLS, SITEMAP_URLS) or built)
+        for n in range(1, files + 1)
+    ]
+
+
 async def sitemap_index(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
-    files = await run_in_threadpool(_files, runtime)
-    lastmod = _lastmod(runtime)
-    names = ["pages.xml.gz", *(f"resources-{n}.xml.gz" for n in range(1, files + 1))]
+    dated = await run_in_threadpool(_file_dates, runtime)
     entries = "".join(
         f"<sitemap><loc>{request.base_url}sitemaps/{name}</loc><lastmod>{lastmod}</lastmod></sitemap>\n"
-        for name in names
+        for name, lastmod in dated
     )
     xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{NAMESPACE}">\n{entries}</sitemapindex>\n'
     return Response(xml, media_type="application/xml")
 
 
-def _urlset(urls: list[str], lastmod: str) -> bytes:
-    entries = "".join(f"<url><loc>{escape(url)}</loc><lastmod>{lastmod}</lastmod></url>\n" for url in urls)
+def _urlset(urls: list[tuple[str, str]]) -> bytes:
+    """A gzip-compressed sitemap of (URL, date of its last change)."""
+    entries = "".join(f"<url><loc>{escape(url)}</loc><lastmod>{lastmod}</lastmod></url>\n" for url, lastmod in urls)
     xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">\n{entries}</urlset>\n'
     return gzip.compress(xml.encode(), GZIP_LEVEL, mtime=0)
 
@@ -62,8 +72,8 @@ def _resources_file(runtime: Runtime, root: str, number: int) -> bytes | None:
     if not 1 <= number <= _files(runtime):
         return None
     space = f"{runtime.settings.base_iri}id/"
-    iris = runtime.release_index().iris((number - 1) * SITEMAP_URLS, SITEMAP_URLS)
-    return _urlset([f"{root}doc/{iri.removeprefix(space)}.html" for iri in iris], _lastmod(runtime))
+    dated = runtime.release_index().dated_iris((number - 1) * SITEMAP_URLS, SITEMAP_URLS)
+    return _urlset([(f"{root}doc/{iri.removeprefix(space)}.html", changed) for iri, changed in dated])
 
 
 async def sitemap_file(request: Request) -> Response:
@@ -76,7 +86,8 @@ async def sitemap_file(request: Request) -> Response:
     body: bytes | None = None
     if name == "pages.xml.gz":
         lists = [f"{root}browse/{key}" for key, *_ in SECTIONS]
-        body = _urlset([root, f"{root}ontology", f"{root}sparql", *lists], _lastmod(runtime))
+        built = _lastmod(runtime)
+        body = _urlset([(url, built) for url in (root, f"{root}ontology", f"{root}sparql", *lists)])
     elif name.startswith("resources-") and name.endswith(".xml.gz"):
         number = name.removeprefix("resources-").removesuffix(".xml.gz")
         if number.isascii() and number.isdigit():
