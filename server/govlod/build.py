@@ -32,7 +32,8 @@ import pyoxigraph as ox
 import govlod
 from govlod.dumps import write_dumps
 from govlod.entailment import OrgView
-from govlod.index.building import INDEX_FILE, write_index
+from govlod.index.building import INDEX_FILE, resource_iris, write_index
+from govlod.index.changes import description_digests
 from govlod.index.context import context_quads
 from govlod.loading import SourceErrors, bulk_load_as_one, rebase_term
 from govlod.namespaces import CANONICAL_BASE, GRAPH_SPACE, RDF_TYPE, VOCABULARY, project_prefixes, rebase
@@ -307,6 +308,11 @@ def build(
                 memory, report = _default_graph(staging, shapes, sources)
                 if report is not None:
                     timings["validate"] = time.perf_counter() - loading
+                # While the other process still loads: the digests the finding aid dates changes by.
+                digests = None
+                if memory is not None:
+                    id_space = project_prefixes(settings.base_iri)["id"]
+                    digests = description_digests(memory, resource_iris(memory, id_space))
                 on_disk.result()
             if report is not None:
                 if not report.conforms:
@@ -329,6 +335,7 @@ def build(
                     prefixes["gl"],
                     built_at[:10],
                     _previous_index(folder),
+                    digests,
                 )
                 stats = statistics(memory)
                 triples = int(stats["triples"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -77,21 +77,33 @@ def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
     return store.quads_for_pattern(None, ox.NamedNode(predicate), None, DEFAULT_GRAPH)
 
 
+def resource_iris(store: ox.Store, id_space: str) -> list[str]:
+    """Every IRI of the identifier space that the data says something about: each has a page."""
+    space = ox.Literal(id_space)  # a setting, written as an escaped literal
+    subjects = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), {space})) }}")
+    assert isinstance(subjects, ox.QuerySolutions)
+    iris = [str(solution[0].value) for solution in subjects]
+    # Oxigraph's query results must be freed in the thread that made them: kept by this frame, they
+    # would be freed with the traceback of a failure below, in the thread that reports it.
+    del subjects
+    return iris
+
+
 def write_index(
-    store: ox.Store, path: Path, id_space: str, vocabulary: str, built_on: str, previous: Path | None = None
+    store: ox.Store,
+    path: Path,
+    id_space: str,
+    vocabulary: str,
+    built_on: str,
+    previous: Path | None = None,
+    digests: Mapping[str, bytes] | None = None,
 ) -> int:
     """Write the finding aid of the default graph of `store` at `path`; the number of resources.
 
     `built_on` is the build's date; a resource whose description is the same as in the `previous`
-    build's finding aid keeps the date it had there."""
-    # Every IRI of the identifier space that the data says something about has a page.
-    space = ox.Literal(id_space)  # a setting, written as an escaped literal
-    subjects = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), {space})) }}")
-    assert isinstance(subjects, ox.QuerySolutions)
-    kinds: dict[str, set[str]] = {str(solution[0].value): set() for solution in subjects}
-    # Oxigraph's query results must be freed in the thread that made them: kept by this frame, they
-    # would be freed with the traceback of a failure below, in the thread that reports it.
-    del subjects
+    build's finding aid keeps the date it had there. `digests` of the descriptions may be made
+    beforehand (govlod.index.changes), when the build has a moment to spare."""
+    kinds: dict[str, set[str]] = {iri: set() for iri in resource_iris(store, id_space)}
     for quad in store.quads_for_pattern(None, RDF_TYPE, None, DEFAULT_GRAPH):
         subject, kind = quad.subject, quad.object
         if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value in kinds:
@@ -136,7 +148,8 @@ def write_index(
         it, en = (own_label(iri, lang) for lang in LANGUAGES)
         sort_key = normalise(it or en or iri.rsplit("/", 1)[-1])
         contexts = (context_label(iri, containers, labels, lang) for lang in LANGUAGES)
-        digest = description_digest(store, ox.NamedNode(iri))
+        known = digests.get(iri) if digests is not None else None
+        digest = known if known is not None else description_digest(store, ox.NamedNode(iri))
         return (number, iri, it, en, sort_key, *contexts, digest, built_on)
 
     partial = path.with_name(path.name + ".partial")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,7 +21,7 @@ BLANK_DEPTH = 3  # as deep as a document describes blank nodes
 
 def _value(store: ox.Store, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, depth: int) -> str:
     """A term as text that does not depend on blank-node labels: a blank node is its content."""
-    if not isinstance(term, ox.BlankNode):
+    if type(term) is not ox.BlankNode:
         return str(term)
     if depth == 0:
         return "[]"
@@ -33,11 +34,17 @@ def _value(store: ox.Store, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.
 
 def description_digest(store: ox.Store, subject: ox.NamedNode) -> bytes:
     """16 bytes that change when the resource's own description (default graph) changes."""
-    lines = sorted(
+    lines = [
         f"{q.predicate} {_value(store, q.object, BLANK_DEPTH)}"
         for q in store.quads_for_pattern(subject, None, None, DEFAULT_GRAPH)
-    )
+    ]
+    lines.sort()  # the store gives blank nodes in the order of their labels, which change
     return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).digest()
+
+
+def description_digests(store: ox.Store, iris: Iterable[str]) -> dict[str, bytes]:
+    """The digest of each IRI's description."""
+    return {iri: description_digest(store, ox.NamedNode(iri)) for iri in iris}
 
 
 def carry_unchanged_dates(db: sqlite3.Connection, previous: Path | None) -> int:
