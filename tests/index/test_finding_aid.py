@@ -125,3 +125,28 @@ def test_a_long_list_splits_after_the_start_its_labels_share(generated_index: Re
     assert len(listed) == size and all(r.label and r.label.lower().startswith(first) for r in listed)
     assert [r.label for r in listed] == sorted(r.label for r in listed if r.label)
     assert generated_index.branches(provinces, "nothing") == (0, [])
+
+
+def test_search_within_a_province_or_its_region_finds_only_what_lies_there(generated_index: ReleaseIndex) -> None:
+    province = ID_SPACE + "organization/provincia-00003"
+    region = ID_SPACE + "organization/regione-03"  # provinces take the twenty regions in turn
+    everywhere, _ = generated_index.search("Tavolo Politico", limit=50)
+    in_province, total = generated_index.search("Tavolo Politico", limit=50, within=province)
+    assert total == 1 and in_province[0].iri == ID_SPACE + "organization/coordinamento-00003/tavolo-politico"
+    assert len(everywhere) > 1
+    seats, _ = generated_index.search("presidente", limit=50, within=province)
+    assert seats and all(h.iri.startswith(ID_SPACE + "post/coordinamento-00003/") for h in seats)
+    in_region, _ = generated_index.search("Tavolo Politico", limit=50, within=region)
+    assert {h.iri for h in in_region} == {ID_SPACE + "organization/coordinamento-00003/tavolo-politico"}
+    nowhere, total = generated_index.search("Tavolo Politico", within=ID_SPACE + "organization/nessuna")
+    assert nowhere == [] and total == 0
+
+
+def test_a_body_lies_within_its_own_territory_and_the_ones_above(bundled_index: ReleaseIndex) -> None:
+    piemonte = ID_SPACE + "organization/regione-piemonte"
+    hits, _ = bundled_index.search("CISA 24", within=piemonte)
+    assert hits and hits[0].iri == CISA_24
+    novara, _ = bundled_index.search("Provincia di Novara", within=ID_SPACE + "organization/provincia-novara")
+    assert novara[0].iri == ID_SPACE + "organization/provincia-novara"
+    rhodense, _ = bundled_index.search("Sercop", within=piemonte)
+    assert rhodense == []  # in Lombardy

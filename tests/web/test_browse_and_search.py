@@ -56,6 +56,19 @@ def test_search_answers_with_context_kind_and_pages_in_json(linked_server: Runni
     assert bad.status_code == 400
 
 
+def test_search_within_a_territory_in_json_and_from_a_body_s_page(linked_server: RunningServer) -> None:
+    novara = f"{linked_server.url}id/organization/provincia-novara"
+    answer = httpx.get(f"{linked_server.url}search", params={"q": "tavolo", "within": novara, "format": "json"}).json()
+    assert answer["within"] == novara and answer["results"]
+    assert all("/coordinamento-enti-gestori-novara/" in hit["iri"] for hit in answer["results"])
+    page = httpx.get(f"{linked_server.url}doc/organization/provincia-novara.html").text
+    assert f'<input type="hidden" name="within" value="{novara}">' in page
+    html = httpx.get(f"{linked_server.url}search", params={"q": "tavolo", "within": novara}).text
+    assert "Nel territorio di" in html and "Provincia di Novara" in html
+    unknown = httpx.get(f"{linked_server.url}search", params={"q": "tavolo", "within": "https://example.org/x"})
+    assert unknown.status_code == 400 and "within" in unknown.json()["error"]
+
+
 def test_a_build_without_a_finding_aid_says_to_build_again(tmp_path: Path) -> None:
     settings = Settings(home=PROJECT, store=tmp_path / "store")
     result = build(settings, check=False)

@@ -20,6 +20,7 @@ INDEX_FILE = "index.sqlite"
 NAME_PROPERTIES = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel")  # the first two are labels
 IDENTIFIER_PROPERTIES = ("partitaIVA", "codiceFiscale", "ipaCode", "istatCode")
 LANGUAGES = ("it", "en")
+TERRITORY_SEARCH_DEPTH = 5  # containers climbed to find a resource's territory (membership, table, coordination...)
 DEFAULT_GRAPH = ox.DefaultGraph()
 
 SCHEMA = """
@@ -36,6 +37,7 @@ CREATE TABLE name (resource INTEGER NOT NULL, text TEXT NOT NULL, normal TEXT NO
 CREATE TABLE kind (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE);
 CREATE TABLE resource_kind (resource INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE identifier (resource INTEGER NOT NULL, property TEXT NOT NULL, value TEXT NOT NULL, normal TEXT NOT NULL);
+CREATE TABLE territory (resource INTEGER NOT NULL, body INTEGER NOT NULL);  -- the bodies it lies within
 CREATE VIRTUAL TABLE name_words USING fts5(
   normal, content='name', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
 """
@@ -45,6 +47,7 @@ CREATE INDEX resource_sort_key ON resource (sort_key);
 CREATE INDEX resource_kind_kind ON resource_kind (kind, resource);
 CREATE INDEX resource_kind_resource ON resource_kind (resource);
 CREATE INDEX identifier_value ON identifier (property, normal);
+CREATE INDEX territory_body ON territory (body, resource);
 CREATE INDEX name_normal ON name (normal);
 INSERT INTO name_words (name_words) VALUES ('rebuild');
 """
@@ -75,6 +78,36 @@ def _writing_database(path: Path) -> Iterator[None]:
 
 def _quads(store: ox.Store, predicate: str) -> Iterator[ox.Quad]:
     return store.quads_for_pattern(None, ox.NamedNode(predicate), None, DEFAULT_GRAPH)
+
+
+def _within(store: ox.Store, vocabulary: str) -> dict[str, str]:
+    """Each body's territory one level up (gl:withinTerritoryOf)."""
+    within: dict[str, str] = {}
+    for quad in _quads(store, vocabulary + "withinTerritoryOf"):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+            within.setdefault(quad.subject.value, quad.object.value)
+    return within
+
+
+def territories_of(iris: list[str], containers: Mapping[str, str], within: Mapping[str, str]) -> dict[str, list[str]]:
+    """The territorial bodies each resource lies within, itself included when it is one: up its
+    containers (a seat's table, its coordination, the Province that set it up) to the first body of
+    a territory, then up the territories (the Province's Region)."""
+    territorial = set(within) | set(within.values())
+    found: dict[str, list[str]] = {}
+    for iri in iris:
+        node: str | None = iri
+        for _ in range(TERRITORY_SEARCH_DEPTH):
+            if node is None or node in territorial:
+                break
+            node = containers.get(node)
+        chain: list[str] = []
+        while node is not None and node in territorial and node not in chain:
+            chain.append(node)
+            node = within.get(node)
+        if chain:
+            found[iri] = chain
+    return found
 
 
 def resource_iris(store: ox.Store, id_space: str) -> list[str]:
@@ -137,6 +170,7 @@ def write_index(
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
     ]
     order = {iri: number for number, iri in enumerate(sorted(kinds), start=1)}
+    territories = territories_of(list(order), containers, _within(store, vocabulary))
 
     def own_label(iri: str, lang: str) -> str | None:
         label = best_label(labels, iri, lang)
@@ -172,6 +206,10 @@ def write_index(
         db.executemany(
             "INSERT INTO identifier VALUES (?, ?, ?, ?)",
             ((order[iri], prop, value, identifier_key(value)) for iri, prop, value in identifiers if iri in order),
+        )
+        db.executemany(
+            "INSERT INTO territory VALUES (?, ?)",
+            ((order[iri], order[body]) for iri, bodies in territories.items() for body in bodies if body in order),
         )
         db.executescript(INDEXES)
         carry_unchanged_dates(db, previous)

@@ -214,11 +214,40 @@ class ReleaseIndex:
             )
         )
 
+    def label(self, iri: str, lang: str) -> str | None:
+        """The resource's label in `lang`, else in Italian; None when it is not one of the build's."""
+        row = self._db.execute(f"SELECT label_{_lang(lang)}, label_it FROM resource WHERE iri = ?", (iri,)).fetchone()
+        return (row[0] or row[1]) if row else None
+
+    def knows(self, iri: str) -> bool:
+        """Whether the IRI is one of the build's resources."""
+        return self._db.execute("SELECT 1 FROM resource WHERE iri = ?", (iri,)).fetchone() is not None
+
+    def _within(self, ids: Sequence[int], body: str) -> set[int]:
+        """Those of `ids` that lie within the territory of `body` (an IRI)."""
+        found: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT territory.resource FROM territory JOIN resource ON resource.id = territory.body "
+                f"WHERE resource.iri = ? AND territory.resource IN ({marks})",
+                [body, *chunk],
+            )
+            found.update(resource for (resource,) in rows)
+        return found
+
     def search(
-        self, query: str, lang: str = "it", kind: str | None = None, limit: int = 20, offset: int = 0
+        self,
+        query: str,
+        lang: str = "it",
+        kind: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        within: str | None = None,
     ) -> tuple[list[Hit], int]:
-        """Ranked hits for people typing a name (exact, prefix, words, then typos), and how many of
-        the SEARCH_CANDIDATES names read matched."""
+        """Ranked hits for people typing a name (exact, prefix, words, then typos), of a `kind` and
+        `within` a body's territory when asked, and how many of the SEARCH_CANDIDATES names read matched."""
         wanted = normalise(query)
         words = wanted.split()
         if not words:
@@ -238,6 +267,9 @@ class ReleaseIndex:
         kinds = self._kinds_of(list(best))
         if kind is not None:
             best = {r: hit for r, hit in best.items() if kind in kinds.get(r, ())}
+        if within is not None:
+            inside = self._within(list(best), within)
+            best = {r: hit for r, hit in best.items() if r in inside}
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1], item[0]))
         page = ranked[offset : offset + limit]
         contexts = self._contexts([r for r, _ in page], lang)

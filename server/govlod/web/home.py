@@ -162,10 +162,14 @@ async def search(request: Request) -> Response:
     page = _page_number(request)
     if page is None or (key and key not in kinds):
         return JSONResponse({"error": "page must be a page number and kind one of " + ", ".join(kinds)}, 400)
-    lang = page_language(request)
     index = runtime.release_index()
+    within = request.query_params.get("within") or None
+    if within is not None and not await run_in_threadpool(index.knows, within):
+        return JSONResponse({"error": "within must be the IRI of a body in the data (a Province, a Region)"}, 400)
+    lang = page_language(request)
+    offset = (page - 1) * SEARCH_PAGE
     hits, total = (
-        await run_in_threadpool(index.search, query, lang, kinds.get(key), SEARCH_PAGE, (page - 1) * SEARCH_PAGE)
+        await run_in_threadpool(index.search, query, lang, kinds.get(key), SEARCH_PAGE, offset, within)
         if query
         else ([], 0)
     )
@@ -175,6 +179,7 @@ async def search(request: Request) -> Response:
             {
                 "query": query,
                 "kind": key or None,
+                "within": within,
                 "page": page,
                 "total": total,
                 "results": [
@@ -186,8 +191,23 @@ async def search(request: Request) -> Response:
     pages = max(1, -(-total // SEARCH_PAGE))
     titles = [(k, title_it if lang == "it" else title_en) for k, title_it, title_en, _ in SECTIONS]
     return render(
-        request, "search.html", query=query, hits=hits, total=total, page=page, pages=pages, kind=key, kinds=titles
+        request,
+        "search.html",
+        query=query,
+        hits=hits,
+        total=total,
+        page=page,
+        pages=pages,
+        kind=key,
+        kinds=titles,
+        within=within,
+        within_label=await run_in_threadpool(_label_of, runtime, within, lang) if within else None,
     )
+
+
+def _label_of(runtime: Runtime, iri: str, lang: str) -> str:
+    """The label of a resource as the finding aid knows it (blocking)."""
+    return runtime.release_index().label(iri, lang) or iri
 
 
 ROUTES = [

@@ -78,11 +78,12 @@ PATHS: dict[str, dict[str, Any]] = {
         [
             _in_query("q", "the text to find"),
             _in_query("kind", "one of the lists", enum=LISTS),
+            _in_query("within", "the IRI of a body (a Province, a Region): only what lies within its territory"),
             PAGE,
             _in_query("format", "json for JSON; default: by Accept", enum=["json", "html"]),
             LANG,
         ],
-        {**OK, "400": "a bad page number or kind"},
+        {**OK, "400": "a bad page number, kind or territory"},
     ),
     "/browse/{key}": _get(
         "One list, a hundred entries at a time",

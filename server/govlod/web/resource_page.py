@@ -44,6 +44,7 @@ class ResourceView:
     iri: str
     label: str
     context: str | None  # what tells it apart from resources of the same name (gl:contextLabel)
+    territory: bool  # a body with a territory, within which people can search
     types: list[Value]
     groups: list[Group]
     incoming: list[Group]
@@ -160,6 +161,8 @@ def resource_view(document: Document, lang: str, vocabulary: str) -> ResourceVie
         iri=document.iri,
         label=label,
         context=_context(triples, subject, vocabulary, lang),
+        territory=vocabulary + "withinTerritoryOf" in document.incoming_counts
+        or any(t.subject == subject and t.predicate.value == vocabulary + "withinTerritoryOf" for t in triples),
         types=types,
         groups=_groups(subject, triples, labels, lang),
         incoming=[Group(labels.get(p, _short(p)), p, values) for p, values in sorted(incoming.items())],
