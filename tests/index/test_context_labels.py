@@ -73,6 +73,21 @@ def test_no_english_context_is_made_of_italian_names() -> None:
     }
 
 
+def test_no_italian_context_is_made_of_english_names() -> None:
+    store = ox.Store()
+    graph = ox.NamedNode(GRAPH_SPACE + "test")
+    body, table = ox.NamedNode(ID_SPACE + "organization/body"), ox.NamedNode(ID_SPACE + "organization/table")
+    store.extend(
+        [
+            ox.Quad(body, LABEL, ox.Literal("Body", language="en"), graph),
+            ox.Quad(table, LABEL, ox.Literal("Tavolo", language="it"), graph),
+            ox.Quad(table, ox.NamedNode(ORG + "unitOf"), body, graph),
+        ]
+    )
+    found = {(q.subject.value, q.object) for q in context_quads(store, VOCABULARY)}  # type: ignore[union-attr]
+    assert found == {(table.value, ox.Literal("Body", language="en"))}
+
+
 @pytest.fixture(scope="module")
 def served(built_store: Path) -> Iterator[RunningServer]:
     server = RunningServer(built_store)

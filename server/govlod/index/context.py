@@ -80,8 +80,9 @@ def read_containers(store: ox.Store, vocabulary: str, graph: ox.DefaultGraph | N
 
 def context_quads(store: ox.Store, vocabulary: str) -> Iterator[ox.Quad]:
     """`gl:contextLabel` of every labelled resource of the store's graphs that has a container, in
-    each graph that labels it: in Italian, and in English where every container has an English
-    label (an Italian name is not given an English tag)."""
+    each graph that labels it: in Italian and in English, each where every container has a label in
+    that language (an Italian name is never given an English tag, nor the other way round; a label
+    with no language counts as Italian)."""
     context = ox.NamedNode(vocabulary + "contextLabel")
     labels: dict[str, dict[str, str]] = {}
     labelled: dict[tuple[str, ox.NamedNode], None] = {}
@@ -98,9 +99,10 @@ def context_quads(store: ox.Store, vocabulary: str) -> Iterator[ox.Quad]:
         if not chain:
             continue
         subject = ox.NamedNode(iri)
-        italian = context_label(iri, containers, labels, "it")
-        if italian is not None:
-            yield ox.Quad(subject, context, ox.Literal(italian, language="it"), graph)
+        if all(labels.get(container, {}).keys() & {"it", ""} for container in chain):
+            italian = context_label(iri, containers, labels, "it")
+            if italian is not None:
+                yield ox.Quad(subject, context, ox.Literal(italian, language="it"), graph)
         if all("en" in labels.get(container, {}) for container in chain):
             in_english = context_label(iri, containers, labels, "en")
             if in_english is not None:
