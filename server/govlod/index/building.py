@@ -134,9 +134,11 @@ def write_index(
     """Write the finding aid of the default graph of `store` at `path`; the number of resources.
 
     `built_on` is the build's date; a resource whose description is the same as in the `previous`
-    build's finding aid keeps the date it had there. `digests` of the descriptions may be made
-    beforehand (govlod.index.changes), when the build has a moment to spare."""
-    kinds: dict[str, set[str]] = {iri: set() for iri in resource_iris(store, id_space)}
+    build's finding aid keeps the date it had there. The `digests` of every resource's description
+    (govlod.index.changes, keyed by `resource_iris`) may be made beforehand, when the build has a
+    moment to spare; then they name the resources too."""
+    listed = digests if digests is not None else resource_iris(store, id_space)
+    kinds: dict[str, set[str]] = {iri: set() for iri in listed}
     for quad in store.quads_for_pattern(None, RDF_TYPE, None, DEFAULT_GRAPH):
         subject, kind = quad.subject, quad.object
         if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode) and subject.value in kinds:
@@ -182,8 +184,7 @@ def write_index(
         it, en = (own_label(iri, lang) for lang in LANGUAGES)
         sort_key = normalise(it or en or iri.rsplit("/", 1)[-1])
         contexts = (context_label(iri, containers, labels, lang) for lang in LANGUAGES)
-        known = digests.get(iri) if digests is not None else None
-        digest = known if known is not None else description_digest(store, ox.NamedNode(iri))
+        digest = digests[iri] if digests is not None else description_digest(store, ox.NamedNode(iri))
         return (number, iri, it, en, sort_key, *contexts, digest, built_on)
 
     partial = path.with_name(path.name + ".partial")

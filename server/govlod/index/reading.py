@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ TYPO_SIMILARITY = 0.75  # how close a word must be to a word of the names to be 
 KIND_JOIN = (
     "resource_kind JOIN kind ON kind.id = resource_kind.kind JOIN resource ON resource.id = resource_kind.resource"
 )
+IN_CHUNK = 500  # ids bound in one `IN (...)`, well under SQLite's limit on variables
 LAST_CHARACTER = "\U0010ffff"  # appended to a start, the end of the range of keys that start with it
 
 Rows = list[tuple[int, str, str]]
@@ -226,9 +227,7 @@ class ReleaseIndex:
     def _within(self, ids: Sequence[int], body: str) -> set[int]:
         """Those of `ids` that lie within the territory of `body` (an IRI)."""
         found: set[int] = set()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             rows = self._db.execute(
                 f"SELECT territory.resource FROM territory JOIN resource ON resource.id = territory.body "
                 f"WHERE resource.iri = ? AND territory.resource IN ({marks})",
@@ -315,9 +314,7 @@ class ReleaseIndex:
 
     def entities(self, ids: Sequence[int]) -> list[Entity]:
         found: dict[int, Entity] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(ids):
             for number, iri, context in self._db.execute(
                 f"SELECT id, iri, context_it FROM resource WHERE id IN ({marks})", chunk
             ):
@@ -335,6 +332,13 @@ class ReleaseIndex:
     def entity(self, iri: str) -> Entity | None:
         row = self._db.execute("SELECT id FROM resource WHERE iri = ?", (iri,)).fetchone()
         return self.entities([row[0]])[0] if row else None
+
+
+def _in_chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
+    """`ids` a few hundred at a time, each with the placeholders of an `IN (...)` that takes them."""
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = list(ids[start : start + IN_CHUNK])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _lang(lang: str) -> str:

@@ -42,10 +42,9 @@ def _file_dates(runtime: Runtime) -> list[tuple[str, str]]:
     """Each sitemap file with the latest date of change of what it lists."""
     index = runtime.release_index()
     built = _lastmod(runtime)
-    files = -(-index.count() // SITEMAP_URLS)
     return [("pages.xml.gz", built)] + [
         (f"resources-{n}.xml.gz", index.last_change((n - 1) * SITEMAP_URLS, SITEMAP_URLS) or built)
-        for n in range(1, files + 1)
+        for n in range(1, _files(runtime) + 1)
     ]
 
 
