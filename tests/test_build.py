@@ -42,7 +42,7 @@ def test_build_loads_each_file_into_its_graph_and_the_union_as_default(tmp_path:
         folder, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     )
     assert info.triples == in_graphs == _count(folder, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert set(result.timings) == {"parse", "validate", "load", "statistics", "dumps", "index", "total"}
+    assert set(result.timings) == {"parse", "validate", "load", "compact", "statistics", "dumps", "index", "total"}
 
 
 def test_rebuild_switches_current_and_keeps_the_previous_build_readable(tmp_path: Path) -> None:

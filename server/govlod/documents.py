@@ -110,8 +110,13 @@ def describe(reads: Reads, build_id: str, subject: ox.NamedNode, notes: TermNote
         found.update(dict.fromkeys(about_property))
     triples = list(found)[:MAX_TRIPLES]
     # The resource's own statements first, then the rest: serialisers group by subject in order.
-    triples.sort(key=lambda t: (t.subject != subject, str(t.subject), str(t.predicate), str(t.object)))
+    triples.sort(key=lambda t: (t.subject != subject, _text(t.subject), t.predicate.value, _text(t.object)))
     return triples
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term's value to order by (a triple term, which has none, by its N-Triples form)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def _label(triples: Sequence[ox.Triple]) -> str | None:

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -32,6 +33,9 @@ from govlod.stores.interface import Outcome, QueryFailed, QueryTimeout, ServerBu
 
 READY_TIMEOUT = 600.0  # seconds a new process may take to load a large store into memory
 WATCH_SECONDS = 1.0  # how often the pool looks for a new build when no query comes to make it look
+# A request asks for the build being served several times: the `current` link is read at most this
+# often, and a new build is noticed this much later at most (its warming takes seconds anyway).
+LOOK_SECONDS = 0.05
 
 
 @dataclass(eq=False)  # compared and hashed by identity: each is one process
@@ -60,6 +64,7 @@ class QueryExecutor:
         self.build_id: str | None = None  # the build answering queries
         self._target: str | None = None  # the build last warmed, or being warmed
         self._warming: asyncio.Task[None] | None = None
+        self._next_look = 0.0  # time.monotonic() after which follow() reads `current` again
 
     @property
     def memory_copies(self) -> int:
@@ -95,10 +100,11 @@ class QueryExecutor:
     def follow(self) -> str | None:
         """The build answering queries; starts warming a new one if `govlod build` switched to it.
 
-        Cheap enough for every request: one readlink. A build that failed to warm is not retried
-        until `current` names another one.
+        Cheap enough for every request: one readlink at most every LOOK_SECONDS. A build that
+        failed to warm is not retried until `current` names another one.
         """
-        if self._launched and self._warming is None:
+        if self._launched and self._warming is None and time.monotonic() >= self._next_look:
+            self._next_look = time.monotonic() + LOOK_SECONDS
             current = self._folder.current_id()
             if current is not None and current != self._target:
                 self._target = current
@@ -109,6 +115,7 @@ class QueryExecutor:
         """Notice a new build without waiting for a query, so that it is warm before the next one."""
         while True:
             await asyncio.sleep(WATCH_SECONDS)
+            self._next_look = 0.0
             self.follow()
 
     async def _warm(self, build: str) -> None:
@@ -123,7 +130,8 @@ class QueryExecutor:
                 print(f"govlod: no query process could load build {build}; still serving {serving}", file=sys.stderr)
         finally:
             self._warming = None
-        self.follow()  # `current` may have moved on while this build was warming
+        self._next_look = 0.0  # `current` may have moved on while this build was warming
+        self.follow()
 
     async def _load(self, workers: list[_Worker]) -> list[_Worker]:
         """Wait for new processes to load their build; the ones that did (the others are stopped)."""
