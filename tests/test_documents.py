@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib.compare import isomorphic
 
-from govlod.documents import INCOMING_PAGE, TermNotes, describe, incoming_links
+from govlod.documents import INCOMING_PAGE, TermNotes, describe, incoming_links, read_document
 from govlod.namespaces import ID_SPACE, VOCABULARY
 from govlod.stores.embedded import EmbeddedReads
 from govlod.stores.interface import Reads
@@ -128,3 +128,34 @@ def test_a_property_that_is_also_linked_to_is_remembered_for_each_use() -> None:
     notes = TermNotes(reads, BUILD)
     for subject in (resource, other, resource):
         assert describe(reads, BUILD, subject, notes) == describe(reads, BUILD, subject)
+
+
+def test_a_document_as_rdf_carries_the_links_pointing_to_its_resource_with_their_labels(
+    default_graph: ox.Store,
+) -> None:
+    # Seats point at their table, and nothing points back: the table's document must name them.
+    table = f"{NOVARA}/tavolo-politico"
+    document = read_document(EmbeddedReads.over(default_graph), BUILD, table, with_incoming=True)
+    post_in = ox.NamedNode("http://www.w3.org/ns/org#postIn")
+    seats = {q.subject for q in default_graph.quads_for_pattern(None, post_in, ox.NamedNode(table))}
+    linked = document.with_links()
+    assert len(seats) == 15
+    assert {t.subject for t in linked if t.predicate == post_in and t.object == ox.NamedNode(table)} == seats
+    labelled = {t.subject for t in linked if t.predicate.value.endswith("#label")}
+    assert seats <= labelled
+    assert len(linked) == len(set(linked))  # a source that is also a named target is not said twice
+    assert not document.more_links
+
+
+def test_a_document_with_more_links_than_a_page_says_so_and_its_pages_hold_them_all() -> None:
+    store = ox.Store()
+    target = ox.NamedNode(ID_SPACE + "law/1")
+    cites = ox.NamedNode(VOCABULARY + "legalBasis")
+    store.add(ox.Quad(target, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Legge")))
+    for n in range(INCOMING_PAGE + 5):
+        store.add(ox.Quad(ox.NamedNode(f"{ID_SPACE}table/{n:04d}"), cites, target))
+    reads = EmbeddedReads.over(store)
+    pages = [read_document(reads, BUILD, target.value, True, offset) for offset in (0, INCOMING_PAGE)]
+    links = [{t.subject for t in page.with_links() if t.predicate == cites} for page in pages]
+    assert [page.more_links for page in pages] == [True, False]
+    assert len(links[0]) == INCOMING_PAGE and len(links[1]) == 5 and links[0].isdisjoint(links[1])

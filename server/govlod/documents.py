@@ -38,6 +38,8 @@ class Link:
     source: str
     predicate: str
     label: str | None
+    # The link as a triple, and the source's label triples: what an RDF document carries of it.
+    triples: tuple[ox.Triple, ...] = ()
 
 
 @dataclass
@@ -56,6 +58,22 @@ class Document:
     @property
     def incoming_total(self) -> int:
         return sum(self.incoming_counts.values())
+
+    @property
+    def more_links(self) -> bool:
+        """Whether links to the resource lie beyond this page of them."""
+        return self.incoming_total > self.incoming_offset + INCOMING_PAGE
+
+    def with_links(self) -> list[ox.Triple]:
+        """The document as RDF: the resource's description, then this page of the links pointing to
+        it with their sources' labels, so that a client following links reaches the structure
+        around the resource (a table's seats, a body's units, a post's memberships), as a page does."""
+        linked = list(dict.fromkeys([*self.triples, *(t for link in self.incoming for t in link.triples)]))
+        resource = ox.NamedNode(self.iri)
+        # Each subject's triples together (a source may also be a resource the description names),
+        # the resource's own first; the sort is stable, so each subject keeps its order.
+        linked.sort(key=lambda t: (t.subject != resource, _text(t.subject)))
+        return linked
 
 
 class TermNotes:
@@ -140,7 +158,14 @@ def incoming_links(
     counts = Counter(predicate for predicate, _ in pairs)
     shown = pairs[offset : offset + INCOMING_PAGE]
     labels = notes.about(list(dict.fromkeys(ox.NamedNode(source) for _, source in shown)), LABEL_PREDICATES)
-    page = [Link(source, predicate, _label(labels[ox.NamedNode(source)])) for predicate, source in shown]
+    page = []
+    labelled: set[str] = set()  # a source linking by two properties carries its labels once
+    for predicate, source in shown:
+        node = ox.NamedNode(source)
+        own_labels = () if source in labelled else labels[node]
+        labelled.add(source)
+        link = ox.Triple(node, ox.NamedNode(predicate), resource)
+        page.append(Link(source, predicate, _label(labels[node]), (link, *own_labels)))
     return page, dict(sorted(counts.items()))
 
 

@@ -23,6 +23,7 @@ from govlod.web.pages import page_language, render
 from govlod.web.resource_page import resource_view
 from govlod.web.runtime import Runtime
 
+HYDRA_NEXT = ox.NamedNode("http://www.w3.org/ns/hydra/core#next")
 PAGE_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="page-reader")
 
 # The first is the answer to a client that states no preference (no Accept, or */*).
@@ -139,13 +140,23 @@ def links_page(request: Request) -> int | None:
     return int(asked) if asked.isascii() and asked.isdigit() and 0 < int(asked) < 10**9 else None
 
 
+def onward(found: Document, page_url: str, page: int) -> list[ox.Triple]:
+    """`hydra:next` from this page of the document to the next, when more links point to the
+    resource than one page holds (a law, a Region, a role): the document never carries them all."""
+    if not found.more_links:
+        return []
+    try:
+        here = ox.NamedNode(page_url if page == 1 else f"{page_url}?links={page}")
+        return [ox.Triple(here, HYDRA_NEXT, ox.NamedNode(f"{page_url}?links={page + 1}"))]
+    except ValueError:  # a Host header no IRI can hold: the page is served without the onward link
+        return []
+
+
 def _read(
     runtime: Runtime, build_id: str, iri: str, media: MediaFormat, lang: str, page: int
 ) -> tuple[Document, GovernanceView | None]:
     """The document of `iri` and, for a page, what it shows of the resource's governance."""
-    found = read_document(
-        runtime.reads, build_id, iri, with_incoming=media is HTML, incoming_offset=(page - 1) * INCOMING_PAGE
-    )
+    found = read_document(runtime.reads, build_id, iri, with_incoming=True, incoming_offset=(page - 1) * INCOMING_PAGE)
     if media is not HTML or not found.exists:
         return found, None
     own = {t.predicate.value for t in found.triples if isinstance(t.subject, NamedNode) and t.subject.value == iri}
@@ -171,7 +182,7 @@ async def document(request: Request) -> Response:
     links = links_page(request)
     if links is None:
         return PlainTextResponse("400: links must be a page number (1, 2, ...)\n", status_code=400)
-    key = ("document", build_id, iri, media.name, lang if media is HTML else "", links if media is HTML else 1)
+    key = ("document", build_id, iri, media.name, lang if media is HTML else "", links)
     cached = runtime.cache.get(key)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
@@ -199,7 +210,8 @@ async def document(request: Request) -> Response:
         page.headers.update(headers)
         runtime.cache.put(key, bytes(page.body), media.content_type)
         return page
-    body = render_rdf(found.triples, media, runtime.prefixes)
+    page_url = f"{base}.{media.extension}"
+    body = render_rdf(found.with_links() + onward(found, page_url, links), media, runtime.prefixes)
     runtime.cache.put(key, body, media.content_type)
     return Response(body, media_type=media.content_type, headers=headers)
 
