@@ -38,7 +38,7 @@ class Link:
     source: str
     predicate: str
     label: str | None
-    # The link as a triple, and the source's label triples: what an RDF document carries of it.
+    # The link as a triple: what an RDF document carries of it.
     triples: tuple[ox.Triple, ...] = ()
 
 
@@ -66,8 +66,8 @@ class Document:
 
     def with_links(self) -> list[ox.Triple]:
         """The document as RDF: the resource's description, then this page of the links pointing to
-        it with their sources' labels, so that a client following links reaches the structure
-        around the resource (a table's seats, a body's units, a post's memberships), as a page does."""
+        it, so that a client following links reaches the structure around the resource (a table's
+        seats, a body's units, a post's memberships), as a page does."""
         linked = list(dict.fromkeys([*self.triples, *(t for link in self.incoming for t in link.triples)]))
         resource = ox.NamedNode(self.iri)
         # Each subject's triples together (a source may also be a resource the description names),
@@ -151,26 +151,34 @@ def _label(triples: Sequence[ox.Triple]) -> str | None:
 
 
 def incoming_links(
-    reads: Reads, build_id: str, resource: ox.NamedNode, offset: int, notes: TermNotes
+    reads: Reads, build_id: str, resource: ox.NamedNode, offset: int, notes: TermNotes, labelled: bool = True
 ) -> tuple[list[Link], dict[str, int]]:
-    """One page of the resources linking to `resource`, by property then IRI, and their counts."""
+    """One page of the resources linking to `resource`, by property then IRI, and their counts;
+    with their labels when `labelled` (a page shows them; an RDF client follows the links)."""
     pairs = sorted(reads.links_to(build_id, resource))
     counts = Counter(predicate for predicate, _ in pairs)
     shown = pairs[offset : offset + INCOMING_PAGE]
-    labels = notes.about(list(dict.fromkeys(ox.NamedNode(source) for _, source in shown)), LABEL_PREDICATES)
-    page = []
-    labelled: set[str] = set()  # a source linking by two properties carries its labels once
-    for predicate, source in shown:
-        node = ox.NamedNode(source)
-        own_labels = () if source in labelled else labels[node]
-        labelled.add(source)
-        link = ox.Triple(node, ox.NamedNode(predicate), resource)
-        page.append(Link(source, predicate, _label(labels[node]), (link, *own_labels)))
+    sources = list(dict.fromkeys(ox.NamedNode(source) for _, source in shown))
+    labels = notes.about(sources, LABEL_PREDICATES) if labelled else {}
+    page = [
+        Link(
+            source,
+            predicate,
+            _label(labels.get(ox.NamedNode(source), ())),
+            (ox.Triple(ox.NamedNode(source), ox.NamedNode(predicate), resource),),
+        )
+        for predicate, source in shown
+    ]
     return page, dict(sorted(counts.items()))
 
 
 def read_document(
-    reads: Reads, build_id: str, iri: str, with_incoming: bool = False, incoming_offset: int = 0
+    reads: Reads,
+    build_id: str,
+    iri: str,
+    with_incoming: bool = False,
+    incoming_offset: int = 0,
+    labelled_links: bool = True,
 ) -> Document:
     """The document of `iri` in the build (its `exists` is false when the store says nothing about it)."""
     try:
@@ -180,6 +188,6 @@ def read_document(
     notes = reads.keep(build_id, "term-notes", lambda: TermNotes(reads, build_id))
     document = Document(iri=iri, triples=describe(reads, build_id, subject, notes), incoming_offset=incoming_offset)
     if with_incoming and document.exists:
-        page = incoming_links(reads, build_id, subject, max(incoming_offset, 0), notes)
+        page = incoming_links(reads, build_id, subject, max(incoming_offset, 0), notes, labelled_links)
         document.incoming, document.incoming_counts = page
     return document

@@ -156,7 +156,15 @@ def _read(
     runtime: Runtime, build_id: str, iri: str, media: MediaFormat, lang: str, page: int
 ) -> tuple[Document, GovernanceView | None]:
     """The document of `iri` and, for a page, what it shows of the resource's governance."""
-    found = read_document(runtime.reads, build_id, iri, with_incoming=True, incoming_offset=(page - 1) * INCOMING_PAGE)
+    found = read_document(
+        runtime.reads,
+        build_id,
+        iri,
+        with_incoming=True,
+        incoming_offset=(page - 1) * INCOMING_PAGE,
+        # A page shows each link by its source's label; an RDF client reads the source's own document.
+        labelled_links=media is HTML,
+    )
     if media is not HTML or not found.exists:
         return found, None
     own = {t.predicate.value for t in found.triples if isinstance(t.subject, NamedNode) and t.subject.value == iri}
