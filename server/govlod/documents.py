@@ -38,8 +38,6 @@ class Link:
     source: str
     predicate: str
     label: str | None
-    # The link as a triple: what an RDF document carries of it.
-    triples: tuple[ox.Triple, ...] = ()
 
 
 @dataclass
@@ -68,8 +66,9 @@ class Document:
         """The document as RDF: the resource's description, then this page of the links pointing to
         it, so that a client following links reaches the structure around the resource (a table's
         seats, a body's units, a post's memberships), as a page does."""
-        linked = list(dict.fromkeys([*self.triples, *(t for link in self.incoming for t in link.triples)]))
         resource = ox.NamedNode(self.iri)
+        links = (ox.Triple(ox.NamedNode(link.source), ox.NamedNode(link.predicate), resource) for link in self.incoming)
+        linked = list(dict.fromkeys([*self.triples, *links]))
         # Each subject's triples together (a source may also be a resource the description names),
         # the resource's own first; the sort is stable, so each subject keeps its order.
         linked.sort(key=lambda t: (t.subject != resource, _text(t.subject)))
@@ -158,17 +157,10 @@ def incoming_links(
     pairs = sorted(reads.links_to(build_id, resource))
     counts = Counter(predicate for predicate, _ in pairs)
     shown = pairs[offset : offset + INCOMING_PAGE]
-    sources = list(dict.fromkeys(ox.NamedNode(source) for _, source in shown))
-    labels = notes.about(sources, LABEL_PREDICATES) if labelled else {}
-    page = [
-        Link(
-            source,
-            predicate,
-            _label(labels.get(ox.NamedNode(source), ())),
-            (ox.Triple(ox.NamedNode(source), ox.NamedNode(predicate), resource),),
-        )
-        for predicate, source in shown
-    ]
+    labels = {}
+    if labelled:
+        labels = notes.about(list(dict.fromkeys(ox.NamedNode(source) for _, source in shown)), LABEL_PREDICATES)
+    page = [Link(source, predicate, _label(labels.get(ox.NamedNode(source), ()))) for predicate, source in shown]
     return page, dict(sorted(counts.items()))
 
 
