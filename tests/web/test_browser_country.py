@@ -67,6 +67,17 @@ def _five_light_pages(weights: list[tuple[str, int]]) -> None:
     assert not heavy, heavy
 
 
+def _from_province_to_table(page: Page, place: str, table: str) -> None:
+    """The last two clicks of a walk: from a Province's page to its coordination, then to `table`,
+    whose page names the coordination it belongs to."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name=f"Coordinamento degli Enti Gestori di {place}").first.click()
+    page.get_by_role("link", name=table, exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(table)
+    expect(page.get_by_text(f"Coordinamento degli Enti Gestori di {place}").first).to_be_visible()
+
+
 def test_a_table_of_a_province_is_five_clicks_from_home(country: RunningServer) -> None:
     from playwright.sync_api import expect
 
@@ -80,10 +91,7 @@ def test_a_table_of_a_province_is_five_clicks_from_home(country: RunningServer) 
         province.click()  # 3
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
         place = name.removeprefix("Provincia di ")
-        page.get_by_role("link", name=f"Coordinamento degli Enti Gestori di {place}").first.click()  # 4
-        page.get_by_role("link", name="Tavolo Politico", exact=True).first.click()  # 5
-        expect(page.get_by_role("heading", level=1)).to_have_text("Tavolo Politico")
-        expect(page.get_by_text(f"Coordinamento degli Enti Gestori di {place}").first).to_be_visible()
+        _from_province_to_table(page, place, "Tavolo Politico")  # 4, 5
     _five_light_pages(weights)
 
 
@@ -103,8 +111,5 @@ def test_a_table_is_five_clicks_from_home_by_region_and_province(country: Runnin
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
         expect(page.get_by_role("link", name="Regione Lombardia", exact=True)).to_be_visible()
         place = name.removeprefix("Provincia di ")
-        page.get_by_role("link", name=f"Coordinamento degli Enti Gestori di {place}").first.click()  # 4
-        page.get_by_role("link", name="Tavolo Tecnico", exact=True).first.click()  # 5
-        expect(page.get_by_role("heading", level=1)).to_have_text("Tavolo Tecnico")
-        expect(page.get_by_text(f"Coordinamento degli Enti Gestori di {place}").first).to_be_visible()
+        _from_province_to_table(page, place, "Tavolo Tecnico")  # 4, 5
     _five_light_pages(weights)
