@@ -1,17 +1,29 @@
 """Matching records of other registries to this dataset's entities (the W3C Reconciliation API's core).
 
-Names match whatever their case, accents and dotted abbreviations ("C.I.S.A." = "CISA"), word by
-word, so extra words ("Consorzio CISA Ovest Ticino") lower the score without hiding the entity.
+A name is compared word by word, whatever its case, accents and dotted abbreviations ("C.I.S.A." =
+"CISA"), each word weighed by how rare it is among the dataset's names (a word that a thousand
+names hold, "comune", tells less than "ghemme"). Words pair with the entity's words exactly, or as a
+misspelling when long enough and close enough (rapidfuzz's similarity); a query word that is not
+in the name but names the territory the entity lies within ("CISA 24 (NO)", "ISPA Arona Novara")
+is explained by it, and a legal form added or dropped ("Consorzio", "a.s.c.") counts for nothing.
+The score is the harmonic mean of how much of the query the name explains and how much of the name
+the query holds, 0-100: a post named after a body ("Direttore di CISA 24") holds words that a query
+for the body lacks, so the body scores higher.
+
 An identifier given as a property (Partita IVA, codice fiscale, IPA or ISTAT code) that equals the
 entity's own wins outright; one that differs rules the entity out (several values of one property
-are alternatives: one that agrees is enough). Each candidate keeps its name score and whether an
+are alternatives: one that agrees is enough). A territory given (`places`) that none of the
+entity's territories is rules it out too. Each candidate keeps its name score and whether an
 identifier agreed, so that clients can weigh the evidence themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
 
 from govlod.search import normalise
 
@@ -19,8 +31,33 @@ from govlod.search import normalise
 STOP_WORDS = frozenset(
     {"di", "del", "della", "dei", "degli", "delle", "e", "ed", "il", "lo", "la", "i", "gli", "le", "per"}
 )
+# Legal forms registries add or drop at will: in a name or a query, unpaired, they count for nothing.
+LEGAL_FORMS = frozenset({"consorzio", "azienda", "speciale", "consortile", "asc", "ente", "spa", "srl"})
+# Words of territories' names that say which level they are, not which one: "Provincia di Novara"
+# agrees with a territory given as "Novara".
+TERRITORY_LEVELS = frozenset({"provincia", "regione", "comune", "citta", "metropolitana", "territorio"})
+ABBREVIATIONS = {"prov": "provincia", "reg": "regione", "com": "comune", "cons": "consorzio", "az": "azienda"}
+TYPO_LENGTH = 5  # both words at least this long to be read as one misspelling of the other...
+TYPO_SIMILARITY = 80.0  # ...and at least this similar (rapidfuzz's normalised Indel similarity, 0-100)
 MATCH_SCORE = 80.0  # a candidate at least this good...
-MATCH_MARGIN = 25.0  # ...and this much better than the next is the match; so is the only exact one
+MATCH_MARGIN = 25.0  # ...and this much better than the next is the match; so is the only whole one
+
+
+class WordWeights:
+    """How much a word tells about identity: its inverse document frequency among the names of the
+    dataset (a word no name holds weighs most). Without counts every word weighs the same."""
+
+    def __init__(self, counts: Mapping[str, int] | None = None, names: int = 0):
+        self._counts = counts or {}
+        self._names = max(names, 1)
+
+    def __call__(self, word: str) -> float:
+        if not self._counts:
+            return 1.0
+        return 1.0 + math.log((self._names + 1) / (self._counts.get(word, 0) + 1))
+
+
+UNIFORM = WordWeights()
 
 
 @dataclass
@@ -30,6 +67,88 @@ class Entity:
     types: set[str] = field(default_factory=set)
     identifiers: dict[str, set[str]] = field(default_factory=dict)  # property IRI -> values
     context: str | None = None  # what tells it apart from its namesakes (govlod.index.context)
+    # The names of the territories it lies within and their acronyms ("Provincia di Novara", "NO").
+    territories: list[str] = field(default_factory=list)
+
+
+def words(text: str) -> list[str]:
+    """The words of a name that carry identity, abbreviations written out."""
+    return [ABBREVIATIONS.get(w, w) for w in normalise(text).split() if w not in STOP_WORDS]
+
+
+def _likeness(asked: str, known: str) -> float:
+    """1 for the same word, less for a misspelling of it, 0 otherwise; numbers only as they are."""
+    if asked == known:
+        return 1.0
+    if asked.isdigit() or known.isdigit() or min(len(asked), len(known)) < TYPO_LENGTH:
+        return 0.0  # "CISA" and "CISAS", "24" and "25" are other bodies, not typos
+    similarity = fuzz.ratio(asked, known, score_cutoff=TYPO_SIMILARITY)
+    return similarity / 100.0
+
+
+def _pairs(asked: Sequence[str], known: Sequence[str]) -> dict[int, tuple[int, float]]:
+    """Each query word's paired name word and likeness: the likest pairs first, each word once."""
+    scored = sorted(
+        ((_likeness(a, k), i, j) for i, a in enumerate(asked) for j, k in enumerate(known)),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    paired: dict[int, tuple[int, float]] = {}
+    taken: set[int] = set()
+    for likeness, i, j in scored:
+        if likeness <= 0:
+            break
+        if i not in paired and j not in taken:
+            paired[i] = (j, likeness)
+            taken.add(j)
+    return paired
+
+
+def place_words(territories: Iterable[str]) -> frozenset[str]:
+    """The words that name the territories ("novara", "no", "piemonte"), not their level."""
+    return frozenset(w for name in territories for w in words(name) if w not in TERRITORY_LEVELS)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a name answers a query: its score, and what the score rests on."""
+
+    score: float  # 0-100
+    paired: frozenset[int] = frozenset()  # the query's words (by position) paired with the name's
+    known: frozenset[str] = frozenset()  # the name's words
+
+    def offers_nothing_more_than(self, other: Comparison) -> bool:
+        """This name is `other`'s with words the query does not hold ("Direttore di CISA 24" against
+        "CISA 24" for the query "Consorzio CISA 24"): it cannot be the better answer."""
+        return other.known < self.known and self.paired <= other.paired
+
+
+def compare(
+    query: str, name: str, weights: WordWeights = UNIFORM, explained: Collection[str] = frozenset()
+) -> Comparison:
+    """How well `name` answers `query`: 100 when every word of each is paired with the other's or
+    explained (by `explained`, the words of what the entity lies within, or as a legal form)."""
+    asked, known = words(query), words(name)
+    paired = _pairs(asked, known) if asked and known else {}
+    if not paired:
+        return Comparison(0.0, known=frozenset(known))
+    held = sum(likeness * weights(known[j]) for j, likeness in paired.values())
+    paired_known = {j for j, _ in paired.values()}
+    asked_total = sum(weights(known[j]) for j, _ in paired.values()) + sum(
+        weights(word)
+        for i, word in enumerate(asked)
+        if i not in paired and word not in explained and word not in LEGAL_FORMS
+    )
+    known_total = sum(weights(word) for j, word in enumerate(known) if j in paired_known or word not in LEGAL_FORMS)
+    explains, contained = held / asked_total, held / known_total
+    score = round(100.0 * 2 * explains * contained / (explains + contained), 1)
+    return Comparison(score, frozenset(paired), frozenset(known))
+
+
+def name_score(
+    query: str, name: str, weights: WordWeights = UNIFORM, explained: Collection[str] = frozenset()
+) -> float:
+    """0-100: how well `name` answers `query` (see `compare`)."""
+    return compare(query, name, weights, explained).score
 
 
 @dataclass(frozen=True)
@@ -38,29 +157,11 @@ class Candidate:
     score: float
     name: str
     match: bool = False
+    comparison: Comparison = Comparison(0.0)  # of the best name
     # The evidence behind `score`, published as matching features so that clients can re-score:
     name_score: float = 0.0  # the best name's `name_score`, whatever an identifier decided
     identifier_agrees: bool = False  # the entity's id, or an identifier given, equals the entity's own
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in normalise(text).split() if w not in STOP_WORDS]
-
-
-def name_score(query: str, name: str) -> float:
-    """0-100: how well `name` answers `query`, word by word (Dice coefficient over words)."""
-    asked, known = _words(query), _words(name)
-    if not asked or not known:
-        return 0.0
-    if asked == known:
-        return 100.0
-    remaining = list(known)
-    common = 0
-    for word in asked:
-        if word in remaining:
-            remaining.remove(word)
-            common += 1
-    return round(100.0 * 2 * common / (len(asked) + len(known)), 1)
+    territory_agrees: bool = False  # a territory given is one the entity lies within
 
 
 def identifier_key(value: str) -> str:
@@ -72,7 +173,7 @@ def _same_identifier(asked: str, known: str) -> bool:
     return identifier_key(asked) == identifier_key(known)
 
 
-def _identifier_verdict(entity: Entity, properties: list[tuple[str, str]]) -> bool | None:
+def _identifier_verdict(entity: Entity, properties: Sequence[tuple[str, str]]) -> bool | None:
     """True when a given identifier agrees with the entity's own, False when one property's values
     all differ from the entity's (a different entity), None when nothing could be compared.
 
@@ -91,16 +192,38 @@ def _identifier_verdict(entity: Entity, properties: list[tuple[str, str]]) -> bo
     return True if agrees else None
 
 
+def _surroundings(entity: Entity) -> frozenset[str]:
+    """The words that may follow a name to say where the entity is: its territories' (not its own)
+    and those of its containers ("Tavolo Politico del Coordinamento … di Novara")."""
+    around = place_words(name for name in entity.territories if name not in entity.names)
+    return around | frozenset(words(entity.context or ""))
+
+
+def territory_verdict(entity: Entity, places: Sequence[str]) -> bool | None:
+    """True when one of the territories given ("Novara", "Provincia di Novara", "NO") is one the
+    entity lies within, False when the entity's territories are known and none is, None when there
+    is nothing to compare."""
+    given = [set(words(place)) - TERRITORY_LEVELS for place in places]
+    given = [place for place in given if place]
+    if not given or not entity.territories:
+        return None
+    known = [set(words(name)) - TERRITORY_LEVELS for name in entity.territories]
+    return any(place <= territory for place in given for territory in known if territory)
+
+
 def reconcile(
     entities: list[Entity],
     query: str,
     types: list[str] | None = None,
-    properties: list[tuple[str, str]] | None = None,
+    properties: Sequence[tuple[str, str]] | None = None,
     limit: int = 5,
     ids: Collection[str] = (),
+    weights: WordWeights = UNIFORM,
+    places: Sequence[str] = (),
 ) -> list[Candidate]:
-    """Candidates for one query, best first; `properties` are (property IRI, value) pairs, `ids` the
-    IRIs of the entity the query names outright (any other entity is a different one)."""
+    """Candidates for one query, best first; `properties` are (property IRI, value) pairs of
+    identifiers, `places` the territories the query says its entity lies within, `ids` the IRIs of
+    the entity the query names outright (any other entity is a different one)."""
     wanted_types = set(types or [])
     candidates: list[Candidate] = []
     for entity in entities:
@@ -108,24 +231,40 @@ def reconcile(
             continue
         if ids and entity.iri not in ids:
             continue
-        best_name, by_name = max(
-            ((n, name_score(query, n)) for n in entity.names), key=lambda p: p[1], default=("", 0.0)
-        )
         verdict = _identifier_verdict(entity, properties or [])
-        if verdict is False:
-            continue  # an identifier that disagrees is a different entity
+        territory = territory_verdict(entity, places)
+        if verdict is False or territory is False:
+            continue  # an identifier or a territory that disagrees is a different entity
+        best_name, best = max(
+            ((n, compare(query, n, weights, _surroundings(entity))) for n in entity.names),
+            key=lambda p: p[1].score,
+            default=("", Comparison(0.0)),
+        )
         agrees = bool(verdict) or entity.iri in ids
-        score = 100.0 if agrees else by_name  # an identifier that agrees settles it
+        score = 100.0 if agrees else best.score  # an identifier that agrees settles it
         if score <= 0:
             continue
         candidates.append(
-            Candidate(entity, score, best_name or entity.iri, name_score=by_name, identifier_agrees=agrees)
+            Candidate(
+                entity,
+                score,
+                best_name or entity.iri,
+                comparison=best,
+                name_score=best.score,
+                identifier_agrees=agrees,
+                territory_agrees=bool(territory),
+            )
         )
-    candidates.sort(key=lambda c: (-c.score, c.name))
+    candidates.sort(key=lambda c: (-c.score, c.name, c.entity.iri))
     top = candidates[:limit]
-    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    exact_and_alone = bool(top) and top[0].score == 100.0 and runner_up < 100.0
-    clear_lead = bool(top) and top[0].score >= MATCH_SCORE and top[0].score - runner_up >= MATCH_MARGIN
-    if exact_and_alone or clear_lead:
+    if not top:
+        return top
+    # The lead is over the next candidate that could be the answer: not a post named after the
+    # best one, whose extra words the query lacks.
+    rivals = (c for c in candidates[1:] if not c.comparison.offers_nothing_more_than(top[0].comparison))
+    runner_up = next((c.score for c in rivals), 0.0)
+    whole_and_alone = top[0].score == 100.0 and runner_up < 100.0
+    clear_lead = top[0].score >= MATCH_SCORE and top[0].score - runner_up >= MATCH_MARGIN
+    if whole_and_alone or clear_lead:
         top[0] = replace(top[0], match=True)
     return top

@@ -109,16 +109,24 @@ def test_candidates_carry_the_features_behind_their_score(server: RunningServer)
     answer = _batch_02(
         server,
         {
-            "by name": {"query": "Consorzio CISA Ovest Ticino"},
+            "by name": {"query": "Consorzio CISA Ovset Ticino"},
+            "by territory": {"query": "CISA 24", "properties": [{"pid": "withinTerritoryOf", "v": "NO"}]},
             "by identifier": {
-                "query": "Sercop azienda speciale",
+                "query": "Sercop Rho",
                 "properties": [{"pid": "partitaIVA", "v": "05728560961"}],
             },
         },
     )
     by_name = answer["by name"]["result"][0]
-    assert _features(by_name) == {"name_score": by_name["score"], "identifier_agrees": False}
-    assert 0 < by_name["score"] < 100
+    assert _features(by_name) == {
+        "name_score": by_name["score"],
+        "identifier_agrees": False,
+        "territory_agrees": False,
+    }
+    assert 0 < by_name["score"] < 100  # a misspelt word
+    by_territory = answer["by territory"]["result"][0]
+    assert by_territory["id"] == "organization/cisa-24"
+    assert _features(by_territory)["territory_agrees"] is True
     # The identifier settles the score; the name alone would not have.
     by_identifier = answer["by identifier"]["result"][0]
     assert by_identifier["score"] == 100

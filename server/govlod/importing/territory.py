@@ -2,7 +2,8 @@
 and regions, and the IRIs to link them with.
 
 `territorial.csv` is derived from the official CSV files of italia/daf-ontologie-vocabolari-controllati
-(the rows whose validity is open); refresh it from a newer release when municipalities change."""
+(the rows whose validity is open), with each province's acronym ("NO" for Novara) from the same
+release; refresh it from a newer release when municipalities change."""
 
 from __future__ import annotations
 
@@ -29,3 +30,14 @@ def territorial_iri(istat_code: str) -> str | None:
         return None
     found = _codes().get((level, istat_code))
     return f"{VOCABULARY}{FOLDERS[level]}/{found[0]}" if found else None
+
+
+@functools.cache
+def _acronyms() -> dict[str, str]:
+    with TABLE.open(encoding="utf-8") as table:
+        return {r["codice_istat"]: r["sigla"] for r in csv.DictReader(table) if r["livello"] == "provincia"}
+
+
+def province_acronym(istat_code: str) -> str | None:
+    """The acronym registries write after a town, "(NO)", of a province's current ISTAT code."""
+    return _acronyms().get(istat_code)

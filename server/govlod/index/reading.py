@@ -6,21 +6,25 @@ Every value from a request is a bound SQL parameter; FTS5 query text is built fr
 
 from __future__ import annotations
 
-import difflib
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from govlod.reconciliation import Entity, identifier_key
+from rapidfuzz import fuzz, process
+
+from govlod.importing.territory import province_acronym
+from govlod.reconciliation import LEGAL_FORMS, Entity, WordWeights, identifier_key
 from govlod.search import normalise
 
 SEARCH_CANDIDATES = 400  # names read for one query before they are ranked in Python
 RECONCILE_CANDIDATES = 50  # entities scored for one reconciliation query
 ENOUGH_CANDIDATES = 10  # a reconciliation query stops letting words go once this many entities hold the rest
 RAREST_WORDS = 3  # and also reads this many entities for each of its rarest words
-TYPO_SIMILARITY = 0.75  # how close a word must be to a word of the names to be read as its misspelling
+TYPO_SIMILARITY = 75.0  # how close (0-100) a word must be to a word of the names to be read as its misspelling
+ISTAT_CODE = "https://w3id.org/govlod/ontology#istatCode"
 
 KIND_JOIN = (
     "resource_kind JOIN kind ON kind.id = resource_kind.kind JOIN resource ON resource.id = resource_kind.resource"
@@ -72,9 +76,7 @@ def _rank(wanted: str, text: str) -> float:
         score = 0.6
     else:
         known = text.split()
-        close = [
-            max((difflib.SequenceMatcher(None, word, w).ratio() for w in known), default=0.0) for word in wanted.split()
-        ]
+        close = [max((fuzz.ratio(word, w) for w in known), default=0.0) / 100 for word in wanted.split()]
         score = 0.5 * sum(close) / len(close)
     return round(score - min(len(text) - len(wanted), 100) / 1000, 3)
 
@@ -86,6 +88,7 @@ class ReleaseIndex:
         self.path = path
         self._local = threading.local()
         self._word_counts: dict[str, int] | None = None
+        self._word_list: list[str] = []
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -180,8 +183,15 @@ class ReleaseIndex:
             db = self._db
             db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.name_vocab USING fts5vocab(main, 'name_words', 'row')")
             words = dict(db.execute("SELECT term, doc FROM temp.name_vocab"))
+            self._word_list = list(words)
             self._word_counts = words
         return words
+
+    @functools.cached_property
+    def word_weights(self) -> WordWeights:
+        """How rare each word is among the names: reconciliation weighs words by it."""
+        names = int(self._db.execute("SELECT COUNT(*) FROM name").fetchone()[0])
+        return WordWeights(self._words(), names)
 
     def _spelt(self, words: list[str]) -> list[str]:
         """The words, each misspelt one replaced by the closest word that some name holds."""
@@ -191,7 +201,8 @@ class ReleaseIndex:
             if word in known or word.isdigit():
                 spelt.append(word)
                 continue
-            close = difflib.get_close_matches(word, known, n=1, cutoff=TYPO_SIMILARITY)
+            # rapidfuzz's C++ scan of a country's vocabulary, not difflib's Python one.
+            close = process.extractOne(word, self._word_list, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
             spelt.append(close[0] if close else word)
         return spelt
 
@@ -291,7 +302,10 @@ class ReleaseIndex:
         most of them, rarest first (a misspelt word read as the closest one), or an identifier
         equal to one given."""
         known = self._words()
-        words = sorted(set(self._spelt(normalise(query).split())) & set(known), key=lambda w: (known[w], w))
+        # Legal forms ("Consorzio") last: names drop and add them at will, so they are let go first.
+        words = sorted(
+            set(self._spelt(normalise(query).split())) & set(known), key=lambda w: (w in LEGAL_FORMS, known[w], w)
+        )
         ids: set[int] = set()
         # Drop the commonest word until names hold the rest: "Consorzio CISA 24 di Novara" finds
         # "CISA 24" once "di", "consorzio" and "novara" are let go; each step is one indexed lookup.
@@ -327,7 +341,28 @@ class ReleaseIndex:
                 f"SELECT resource, property, value FROM identifier WHERE resource IN ({marks})", chunk
             ):
                 found[number].identifiers.setdefault(prop, set()).add(value)
+            for number, territory in self._territories(chunk, marks):
+                if territory not in found[number].territories:
+                    found[number].territories.append(territory)
         return [found[number] for number in ids if number in found]
+
+    def _territories(self, chunk: list[int], marks: str) -> Iterator[tuple[int, str]]:
+        """(resource, name) of the territories each resource lies within, itself excluded, and of
+        their provinces' acronyms ("NO"), as registries write them after a name."""
+        yield from self._db.execute(
+            f"SELECT territory.resource, name.text FROM territory JOIN name ON name.resource = territory.body "
+            f"WHERE territory.resource IN ({marks}) AND territory.body != territory.resource",
+            chunk,
+        )
+        for number, code in self._db.execute(
+            f"SELECT territory.resource, identifier.value FROM territory "
+            f"JOIN identifier ON identifier.resource = territory.body "
+            f"WHERE territory.resource IN ({marks}) AND identifier.property = ?",
+            [*chunk, ISTAT_CODE],
+        ):
+            acronym = province_acronym(code)
+            if acronym:
+                yield number, acronym
 
     def entity(self, iri: str) -> Entity | None:
         row = self._db.execute("SELECT id FROM resource WHERE iri = ?", (iri,)).fetchone()

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from govlod import __version__
 from govlod.index.reading import ReleaseIndex
-from govlod.reconciliation import Candidate, Entity, identifier_key, name_score, reconcile
+from govlod.reconciliation import Candidate, Entity, identifier_key, name_score, reconcile, territory_verdict
 from govlod.search import normalise
 from govlod.web.runtime import Runtime
 
@@ -45,15 +45,18 @@ TYPES = {  # local name in the vocabulary (or full IRI) -> (Italian name, Englis
     "http://www.w3.org/ns/org#Organization": ("Organizzazione", "Organization"),
     "http://data.europa.eu/eli/ontology#LegalResource": ("Norma", "Law"),
 }
-PROPERTIES = {  # the identifiers queries can give and data extension returns: local name -> (name, description)
+TERRITORY = "withinTerritoryOf"
+PROPERTIES = {  # what queries can give and data extension returns: local name -> (name, description)
     "partitaIVA": ("partita IVA", "La partita IVA italiana: 11 cifre, l'ultima di controllo"),
     "codiceFiscale": ("codice fiscale", "11 cifre per gli enti, 16 caratteri per le persone"),
     "ipaCode": ("codice IPA", "Il codice dell'ente nell'Indice dei domicili digitali della PA"),
     "istatCode": ("codice ISTAT", "6 cifre per i Comuni, 3 per le Province, 2 per le Regioni"),
+    TERRITORY: ("nel territorio di", "La Provincia o la Regione in cui si trova: nome o sigla (Novara, NO)"),
 }
 FEATURES = {  # matching features of every candidate, so that clients can re-score (Italian, as `lang` says)
-    "name_score": "Somiglianza del nome, da 0 a 100 (parole in comune)",
+    "name_score": "Somiglianza del nome, da 0 a 100 (parole in comune, pesate per rarità)",
     "identifier_agrees": "Un identificativo dato coincide con quello dell'ente",
+    "territory_agrees": "Il territorio dato è uno di quelli in cui l'ente si trova",
 }
 EXTEND_SIZE = 500  # entities in one data extension request; more is 413
 DEFAULT_LIMIT = 5
@@ -122,11 +125,19 @@ class Query:
 
     text: str = ""
     types: tuple[str, ...] = ()
-    properties: tuple[tuple[str, str], ...] = ()  # (property IRI, value); one property's values are alternatives
+    properties: tuple[tuple[str, str], ...] = ()  # identifiers (property IRI, value); one property's are alternatives
+    places: tuple[str, ...] = ()  # territories the entity lies within, as given (alternatives)
     ids: tuple[str, ...] = ()  # IRIs of the entity the query names outright
     limit: int = DEFAULT_LIMIT
-    required: tuple[str, ...] = ()  # property IRIs whose value must agree (1.0 `required`)
+    required: tuple[str, ...] = ()  # identifier property IRIs whose value must agree (1.0 `required`)
     name_required: bool = False
+    territory_required: bool = False
+
+
+def _split(runtime: Runtime, pairs: Sequence[tuple[str, str]]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(property IRI, value) pairs as identifiers and territories: the territory is no identifier."""
+    territory = _iri(runtime, TERRITORY)
+    return tuple(p for p in pairs if p[0] != territory), tuple(v for prop, v in pairs if prop == territory)
 
 
 class Condition(NamedTuple):
@@ -210,10 +221,12 @@ def _query_02(runtime: Runtime, key: str, raw: object) -> Query:
             raise RequestError(f"{where}: every property needs a pid (a string) and a value v")
         pairs += [(_iri(runtime, pid), v) for v in _values(prop["v"], f"{where}: the value of {pid}")]
     limit = raw.get("limit")
+    identifiers, places = _split(runtime, pairs)
     return Query(
         text=_text(raw.get("query", ""), f"{where}: query"),
         types=tuple(_iri(runtime, t) for t in type_list),
-        properties=tuple(pairs),
+        properties=identifiers,
+        places=places,
         limit=DEFAULT_LIMIT if limit is None else _positive(limit, f"{where}: limit", MAX_LIMIT),
     )
 
@@ -267,14 +280,19 @@ def _query_10(runtime: Runtime, number: int, raw: object) -> Query:
     if len(names) > 1:
         raise RequestError(f"{where}: give one name (one name condition with one value)")
     limit = raw.get("limit")
+    identifiers, places = _split(runtime, [(str(c.prop), v) for c in parsed if c.kind == "property" for v in c.values])
+    territory = _iri(runtime, TERRITORY)
+    required = {str(c.prop) for c in parsed if c.kind == "property" and c.required}
     return Query(
         text=names[0] if names else "",
         types=(_iri(runtime, type_id),) if type_id else (),
-        properties=tuple((str(c.prop), v) for c in parsed if c.kind == "property" for v in c.values),
+        properties=identifiers,
+        places=places,
         ids=tuple(_entity_iri(runtime, v) for c in parsed if c.kind == "id" for v in c.values),
         limit=DEFAULT_LIMIT if limit is None else _positive(limit, f"{where}: limit", MAX_LIMIT),
-        required=tuple(str(c.prop) for c in parsed if c.kind == "property" and c.required),
+        required=tuple(sorted(required - {territory})),
         name_required=any(c.required for c in parsed if c.kind == "name"),
+        territory_required=territory in required,
     )
 
 
@@ -292,6 +310,8 @@ def _meets_required(entity: Entity, query: Query) -> bool:
     """The 1.0 `required` conditions, applied before scoring so that the match decision only
     weighs entities that may be answered."""
     if query.name_required and not any(name_score(query.text, name) > 0 for name in entity.names):
+        return False
+    if query.territory_required and territory_verdict(entity, query.places) is not True:
         return False
     for prop in query.required:
         asked = {identifier_key(value) for p, value in query.properties if p == prop}
@@ -318,6 +338,7 @@ def _candidate(runtime: Runtime, c: Candidate) -> dict[str, Any]:
         "features": [
             {"id": "name_score", "name": FEATURES["name_score"], "value": c.name_score},
             {"id": "identifier_agrees", "name": FEATURES["identifier_agrees"], "value": c.identifier_agrees},
+            {"id": "territory_agrees", "name": FEATURES["territory_agrees"], "value": c.territory_agrees},
         ],
     }
     if c.entity.context:  # what tells this "Tavolo Politico" from the others
@@ -328,10 +349,23 @@ def _candidate(runtime: Runtime, c: Candidate) -> dict[str, Any]:
 def _answer(runtime: Runtime, queries: Sequence[Query]) -> list[list[dict[str, Any]]]:
     """The candidates of each query of a batch (blocking index reads: run off the event loop)."""
     index = runtime.release_index()
+    weights = index.word_weights
+    # A query of no particular type is for an entity of the kinds the service reconciles (its
+    # default types), not for a concept or a dataset that shares the name.
+    service_kinds = [t["id"] for t in _default_types(runtime)]
     return [
         [
             _candidate(runtime, c)
-            for c in reconcile(_pool(index, q), q.text, list(q.types), list(q.properties), q.limit, q.ids)
+            for c in reconcile(
+                _pool(index, q),
+                q.text,
+                list(q.types) or service_kinds,
+                q.properties,
+                q.limit,
+                q.ids,
+                weights,
+                q.places,
+            )
         ]
         for q in queries
     ]
@@ -369,7 +403,9 @@ def _extension_values(runtime: Runtime, asked: Extension) -> dict[str, dict[str,
     rows: dict[str, dict[str, list[str]]] = {}
     for entity_id in asked.ids:
         entity = index.entity(_entity_iri(runtime, entity_id))
-        known = entity.identifiers if entity else {}
+        known = dict(entity.identifiers) if entity else {}
+        if entity is not None:  # the names of its territories (acronyms are only for matching)
+            known[_iri(runtime, TERRITORY)] = {name for name in entity.territories if len(name) > 2}
         rows[entity_id] = {pid: sorted(known.get(_iri(runtime, pid), ())) for pid in asked.properties}
     return rows
 
