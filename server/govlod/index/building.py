@@ -48,6 +48,7 @@ CREATE INDEX resource_kind_kind ON resource_kind (kind, resource);
 CREATE INDEX resource_kind_resource ON resource_kind (resource);
 CREATE INDEX identifier_value ON identifier (property, normal);
 CREATE INDEX territory_body ON territory (body, resource);
+CREATE INDEX territory_resource ON territory (resource, body);
 CREATE INDEX name_normal ON name (normal);
 INSERT INTO name_words (name_words) VALUES ('rebuild');
 """
