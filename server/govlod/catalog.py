@@ -17,6 +17,7 @@ DCAT = "http://www.w3.org/ns/dcat#"
 DCATAPIT = "http://dati.gov.it/onto/dcatapit#"
 DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
+OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SPDX = "http://spdx.org/rdf/terms#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -28,6 +29,13 @@ VCARD = "http://www.w3.org/2006/vcard/ns#"
 
 LICENCE = EU + "licence/CC_BY_4_0"
 LICENCE_NAMES = ("Creative Commons Attribuzione 4.0 Internazionale", "Creative Commons Attribution 4.0 International")
+# CKAN (ckanext-dcat) resolves a distribution's licence by comparing its IRI with the URLs of CKAN's
+# licence register, or else its dct:title with the register's titles; the EU authority IRI is no
+# register URL, so the title is what lets a stock CKAN recognise the licence: the name the register
+# gives CC BY ("cc-by"), with the version stated apart, as DCAT-AP_IT does (owl:versionInfo).
+LICENCE_TITLE = "Creative Commons Attribution"
+LICENCE_VERSION = "4.0"
+LICENCE_PAGE = "https://creativecommons.org/licenses/by/4.0/"
 # The ADMS licence type DCAT-AP_IT asks for (dct:type of a licence document).
 LICENCE_TYPE = ("http://purl.org/adms/licencetype/Attribution", "Attribuzione", "Attribution")
 LANGUAGE = EU + "language/ITA"
@@ -297,10 +305,17 @@ def _controlled_values(triples: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def _licence() -> list[ox.Triple]:
-    licence, (kind, kind_it, kind_en) = _n(LICENCE), LICENCE_TYPE
+    """The licence as DCAT-AP_IT describes it (names, version, type) and as CKAN recognises it (title)."""
+    licence, (kind, kind_it, kind_en), page = _n(LICENCE), LICENCE_TYPE, _n(LICENCE_PAGE)
     return [
         ox.Triple(licence, _n(FOAF + "name"), _text(LICENCE_NAMES[0], "it")),
         ox.Triple(licence, _n(FOAF + "name"), _text(LICENCE_NAMES[1], "en")),
+        # One title only: ckanext-dcat reads the one in CKAN's default language or else the first, so a
+        # second title in another language could be the one compared on a portal set to that language.
+        ox.Triple(licence, _n(DCT + "title"), _text(LICENCE_TITLE, "en")),
+        ox.Triple(licence, _n(OWL + "versionInfo"), _text(LICENCE_VERSION)),
+        ox.Triple(licence, _n(FOAF + "homepage"), page),
+        ox.Triple(page, TYPE, _n(FOAF + "Document")),
         ox.Triple(licence, _n(DCT + "type"), _n(kind)),
         *_concept(kind, kind_it, kind_en),
     ]

@@ -101,13 +101,13 @@ def test_harvest_round_trip_over_http(linked_server: RunningServer, catalog: rdf
         body = httpx.get(url).content
         checksum = catalog.value(distribution, SPDX.checksum)
         assert hashlib.sha256(body).hexdigest() == str(catalog.value(checksum, SPDX.checksumValue))
-        assert len(body) == int(catalog.value(distribution, DCAT.byteSize))  # type: ignore[arg-type]
+        assert len(body) == int(str(catalog.value(distribution, DCAT.byteSize)))
         media = str(catalog.value(distribution, DCAT.mediaType)).removeprefix(
             "http://www.iana.org/assignments/media-types/"
         )
         data = gzip.decompress(body) if catalog.value(distribution, DCAT.compressFormat) else body
         statements = list(ox.parse(data, format=ox.RdfFormat.from_media_type(media)))
-        assert len(statements) == int(catalog.value(distribution, VOID.triples))  # type: ignore[arg-type]
+        assert len(statements) == int(str(catalog.value(distribution, VOID.triples)))
         if media != "application/n-quads":
             got = {
                 str(ox.Triple(q.subject, q.predicate, q.object))
@@ -127,3 +127,22 @@ def test_catalog_is_served_in_every_format(linked_server: RunningServer) -> None
     ):
         response = httpx.get(linked_server.url + "catalog", headers={"Accept": accept})
         assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+
+
+def test_the_licence_is_described_for_dcat_ap_it_and_for_ckan(catalog: rdflib.Graph) -> None:
+    dct, foaf = rdflib.Namespace("http://purl.org/dc/terms/"), rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+    licences = set(catalog.objects(None, dct.license))
+    assert licences == {rdflib.URIRef("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0")}
+    (licence,) = licences
+    assert {(n.language, str(n)) for n in catalog.objects(licence, foaf.name) if isinstance(n, rdflib.Literal)} == {
+        ("it", "Creative Commons Attribuzione 4.0 Internazionale"),
+        ("en", "Creative Commons Attribution 4.0 International"),
+    }
+    # CKAN matches a licence IRI it does not know by its dct:title against its register's titles, and
+    # reads the title in the portal's language or else the first: one title, the register's name for CC BY.
+    assert list(catalog.objects(licence, dct.title)) == [rdflib.Literal("Creative Commons Attribution", lang="en")]
+    assert list(catalog.objects(licence, rdflib.OWL.versionInfo)) == [rdflib.Literal("4.0")]
+    assert list(catalog.objects(licence, foaf.homepage)) == [
+        rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    ]
+    assert list(catalog.objects(licence, dct.type)) == [rdflib.URIRef("http://purl.org/adms/licencetype/Attribution")]
