@@ -93,3 +93,11 @@ def test_a_territory_given_agrees_by_name_or_acronym_and_rules_out_any_other() -
 
 def test_type_constraint_filters_candidates() -> None:
     assert reconcile(BODIES, "CISA Ovest Ticino", types=["OtherType"]) == []
+
+
+def test_of_two_whole_answers_the_one_that_needs_no_surroundings_is_the_match() -> None:
+    coordination = Entity("c", ["Coordinamento degli Enti Gestori della Provincia di Novara"], {"T"})
+    # The Province is a member of the coordination: its context names it.
+    province = Entity("p", ["Provincia di Novara"], {"T"}, context="Coordinamento degli Enti Gestori")
+    found = reconcile([province, coordination], "Coordinamento enti gestori provincia di Novara")
+    assert [(c.entity.iri, c.score, c.match) for c in found] == [("c", 100.0, True), ("p", 100.0, False)]

@@ -115,6 +115,7 @@ class Comparison:
     score: float  # 0-100
     paired: frozenset[int] = frozenset()  # the query's words (by position) paired with the name's
     known: frozenset[str] = frozenset()  # the name's words
+    explained: float = 0.0  # the weight of the query's words that the entity's surroundings explain
 
     def offers_nothing_more_than(self, other: Comparison) -> bool:
         """This name is `other`'s with words the query does not hold ("Direttore di CISA 24" against
@@ -123,10 +124,10 @@ class Comparison:
 
 
 def compare(
-    query: str, name: str, weights: WordWeights = UNIFORM, explained: Collection[str] = frozenset()
+    query: str, name: str, weights: WordWeights = UNIFORM, surroundings: Collection[str] = frozenset()
 ) -> Comparison:
     """How well `name` answers `query`: 100 when every word of each is paired with the other's or
-    explained (by `explained`, the words of what the entity lies within, or as a legal form)."""
+    explained (by `surroundings`, the words of what the entity lies within, or as a legal form)."""
     asked, known = words(query), words(name)
     paired = _pairs(asked, known) if asked and known else {}
     if not paired:
@@ -136,19 +137,20 @@ def compare(
     asked_total = sum(weights(known[j]) for j, _ in paired.values()) + sum(
         weights(word)
         for i, word in enumerate(asked)
-        if i not in paired and word not in explained and word not in LEGAL_FORMS
+        if i not in paired and word not in surroundings and word not in LEGAL_FORMS
     )
+    explained = sum(weights(word) for i, word in enumerate(asked) if i not in paired and word in surroundings)
     known_total = sum(weights(word) for j, word in enumerate(known) if j in paired_known or word not in LEGAL_FORMS)
     explains, contained = held / asked_total, held / known_total
     score = round(100.0 * 2 * explains * contained / (explains + contained), 1)
-    return Comparison(score, frozenset(paired), frozenset(known))
+    return Comparison(score, frozenset(paired), frozenset(known), explained)
 
 
 def name_score(
-    query: str, name: str, weights: WordWeights = UNIFORM, explained: Collection[str] = frozenset()
+    query: str, name: str, weights: WordWeights = UNIFORM, surroundings: Collection[str] = frozenset()
 ) -> float:
     """0-100: how well `name` answers `query` (see `compare`)."""
-    return compare(query, name, weights, explained).score
+    return compare(query, name, weights, surroundings).score
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,7 @@ def reconcile(
             continue  # an identifier or a territory that disagrees is a different entity
         best_name, best = max(
             ((n, compare(query, n, weights, _surroundings(entity))) for n in entity.names),
-            key=lambda p: p[1].score,
+            key=lambda p: (p[1].score, -p[1].explained),
             default=("", Comparison(0.0)),
         )
         agrees = bool(verdict) or entity.iri in ids
@@ -255,15 +257,20 @@ def reconcile(
                 territory_agrees=bool(territory),
             )
         )
-    candidates.sort(key=lambda c: (-c.score, c.name, c.entity.iri))
+    # Of two whole answers, the one that needs fewer words explained by its surroundings is the
+    # better: "Coordinamento … della Provincia di Novara" names the coordination, not a member of it.
+    candidates.sort(key=lambda c: (-c.score, c.comparison.explained, c.name, c.entity.iri))
     top = candidates[:limit]
     if not top:
         return top
+    best = top[0].comparison
     # The lead is over the next candidate that could be the answer: not a post named after the
     # best one, whose extra words the query lacks.
-    rivals = (c for c in candidates[1:] if not c.comparison.offers_nothing_more_than(top[0].comparison))
-    runner_up = next((c.score for c in rivals), 0.0)
-    whole_and_alone = top[0].score == 100.0 and runner_up < 100.0
+    rivals = [c for c in candidates[1:] if not c.comparison.offers_nothing_more_than(best)]
+    runner_up = rivals[0].score if rivals else 0.0
+    whole_and_alone = top[0].score == 100.0 and not any(
+        c.score == 100.0 and c.comparison.explained <= best.explained for c in rivals
+    )
     clear_lead = top[0].score >= MATCH_SCORE and top[0].score - runner_up >= MATCH_MARGIN
     if whole_and_alone or clear_lead:
         top[0] = replace(top[0], match=True)

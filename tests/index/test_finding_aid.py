@@ -11,6 +11,7 @@ import pytest
 from govlod.index.building import write_index
 from govlod.index.reading import ReleaseIndex, Resource
 from govlod.namespaces import ID_SPACE, VOCABULARY
+from govlod.reconciliation import reconcile
 from tests.helpers import PROJECT
 
 NOVARA = ID_SPACE + "organization/coordinamento-enti-gestori-novara"
@@ -150,3 +151,16 @@ def test_a_body_lies_within_its_own_territory_and_the_ones_above(bundled_index: 
     assert novara[0].iri == ID_SPACE + "organization/provincia-novara"
     rhodense, _ = bundled_index.search("Sercop", within=piemonte)
     assert rhodense == []  # in Lombardy
+
+
+def test_a_namesake_is_found_by_the_territory_its_query_names(generated_index: ReleaseIndex) -> None:
+    # One of a country's many "Tavolo Politico": the query adds the place of its Province.
+    province = generated_index.label(ID_SPACE + "organization/provincia-00003", "it")
+    assert province and province.startswith("Provincia di ")
+    place = province.removeprefix("Provincia di ")
+    table = ID_SPACE + "organization/coordinamento-00003/tavolo-politico"
+    for query in (f"Tavolo Politico {place}", f"Tavolo Politico del Coordinamento degli Enti Gestori di {place}"):
+        found = generated_index.candidates(query)
+        assert table in {e.iri for e in found}, query
+        best = reconcile(found, query, [VOCABULARY + "GovernanceTable"], weights=generated_index.word_weights)
+        assert (best[0].entity.iri, best[0].match) == (table, True), query

@@ -16,7 +16,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from govlod.importing.territory import province_acronym
-from govlod.reconciliation import LEGAL_FORMS, Entity, WordWeights, identifier_key
+from govlod.reconciliation import LEGAL_FORMS, STOP_WORDS, Entity, WordWeights, identifier_key
 from govlod.search import normalise
 
 SEARCH_CANDIDATES = 400  # names read for one query before they are ranked in Python
@@ -303,9 +303,8 @@ class ReleaseIndex:
         equal to one given."""
         known = self._words()
         # Legal forms ("Consorzio") last: names drop and add them at will, so they are let go first.
-        words = sorted(
-            set(self._spelt(normalise(query).split())) & set(known), key=lambda w: (w in LEGAL_FORMS, known[w], w)
-        )
+        asked = set(self._spelt(normalise(query).split())) - STOP_WORDS
+        words = sorted(asked & set(known), key=lambda w: (w in LEGAL_FORMS, known[w], w))
         ids: set[int] = set()
         # Drop the commonest word until names hold the rest: "Consorzio CISA 24 di Novara" finds
         # "CISA 24" once "di", "consorzio" and "novara" are let go; each step is one indexed lookup.
@@ -314,6 +313,9 @@ class ReleaseIndex:
             ids |= {r for r, _, _ in self._names_matching(expression, limit - len(ids))}
             if len(ids) >= ENOUGH_CANDIDATES:
                 break
+        # Some words may say where the entity lies: "Tavolo Politico … di Novara" is one of a
+        # country's thousand "Tavolo Politico", the one within the territory that Novara names.
+        ids |= self._named_within_territory(words)
         # And names holding any one of the rarest words: a rare word that happens to be absent from
         # the names matched above ("cisa" where "consorzio" is rarer still) still finds its entity.
         for word in words[:RAREST_WORDS]:
@@ -325,6 +327,45 @@ class ReleaseIndex:
             )
             ids |= {r for (r,) in rows}
         return self.entities(sorted(ids))
+
+    @functools.cached_property
+    def _territorial_words(self) -> frozenset[str]:
+        """The words of the names of territorial bodies (those resources lie within), read once per build."""
+        rows = self._db.execute("SELECT normal FROM name WHERE resource IN (SELECT DISTINCT body FROM territory)")
+        return frozenset(word for (normal,) in rows for word in normal.split()) - STOP_WORDS
+
+    def _territorial_names(self, words: list[str], limit: int) -> list[int]:
+        """Territorial bodies (those that resources lie within) whose names hold every one of `words`."""
+        rows = self._db.execute(
+            "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
+            "WHERE name_words MATCH ? AND EXISTS (SELECT 1 FROM territory WHERE territory.body = name.resource) "
+            "LIMIT ?",
+            (_all_words(words, last_is_prefix=False), limit),
+        )
+        return [resource for (resource,) in rows]
+
+    def _named_within_territory(self, words: list[str]) -> set[int]:
+        """Entities named by some of `words` within a territory that the others name: the words are
+        split into those some territory's name holds and the rest, and the rest let go, commonest
+        first, until a name within one of those territories holds them."""
+        places = [word for word in words if word in self._territorial_words]
+        rest = [word for word in words if word not in places]
+        if not places or not rest:
+            return set()
+        bodies = self._territorial_names(places, RECONCILE_CANDIDATES)
+        for kept in range(len(rest), 0, -1):
+            found: set[int] = set()
+            for chunk, marks in _in_chunks(bodies):
+                rows = self._db.execute(
+                    "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
+                    "JOIN territory ON territory.resource = name.resource "
+                    f"WHERE name_words MATCH ? AND territory.body IN ({marks}) LIMIT ?",
+                    [_all_words(rest[:kept], last_is_prefix=False), *chunk, ENOUGH_CANDIDATES],
+                )
+                found.update(resource for (resource,) in rows)
+            if found:
+                return found
+        return set()
 
     def entities(self, ids: Sequence[int]) -> list[Entity]:
         found: dict[int, Entity] = {}
