@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govlod.reconciliation import Entity, WordWeights, name_score, reconcile, territory_verdict
+from govlod.reconciliation import Entity, WordWeights, name_score, place_hints, reconcile, territory_verdict
 
 PIVA = "https://w3id.org/govlod/ontology#partitaIVA"
 NOVARA = ["Provincia di Novara", "NO", "Regione Piemonte"]
@@ -25,9 +25,42 @@ def test_name_score_ignores_case_accents_dots_and_stop_words() -> None:
     assert name_score("Sercop", "CISA 24") == 0
 
 
-def test_a_legal_form_added_or_dropped_counts_for_nothing() -> None:
+def test_a_legal_form_added_counts_for_nothing_and_one_left_out_for_little() -> None:
     assert name_score("Consorzio CISA Ovest Ticino", "CISA Ovest Ticino") == 100
-    assert name_score("Sercop", "Sercop Azienda Speciale Consortile") == 100
+    assert name_score("Sercop a.s.c.", "Sercop Azienda Speciale Consortile") == 100  # the abbreviation
+    common = WordWeights({"sercop": 1, "azienda": 400, "speciale": 400, "consortile": 400, "comune": 900}, 1000)
+    assert 90 < name_score("Sercop", "Sercop Azienda Speciale Consortile", common) < 100
+    # "X" is whole for neither the Comune nor the consortial company of the same town.
+    towns = [Entity("c", ["Comune di Omegna"], {"T"}), Entity("a", ["Azienda Speciale Consortile Omegna"], {"T"})]
+    assert not any(c.match for c in reconcile(towns, "Omegna", weights=common))
+    assert reconcile(towns, "Omegna a.s.c.", weights=common)[0].entity.iri == "a"
+
+
+def test_one_word_put_for_another_is_another_entity() -> None:
+    # The consortium was ruled out by its Partita IVA: the Comune of its town is no answer either.
+    towns = [Entity("c", ["Comune di Corvara"], {"T"}), Entity("e", ["CISAS Corvara"], {"T"}, {PIVA: {"1"}})]
+    assert not any(c.match for c in reconcile(towns, "CISAS Corvara", properties=[(PIVA, "2")]))
+    # And a misspelt consortium is matched, ahead of the Comune of its town.
+    typo = reconcile(towns, "CISAS Corvarra")
+    assert (typo[0].entity.iri, typo[0].match) == ("e", True)
+
+
+def test_acronyms_are_never_read_as_misspellings_of_one_another() -> None:
+    bodies = [Entity("a", ["CISSA Trecate"], {"T"}), Entity("b", ["CISAP Cuneo"], {"T"})]
+    assert not any(c.match for c in reconcile(bodies, "CISAP Trecate"))
+    assert not any(c.match for c in reconcile(bodies, "CISAS Cuneo"))
+
+
+def test_a_container_named_in_the_query_is_not_the_entity_within_it() -> None:
+    # A Comune belongs to CISAS Casalmoro: "CISAS" alone does not explain another CISAS's name.
+    comune = Entity("c", ["Comune di San Lucido"], {"T"}, context="CISAS Casalmoro · Coordinamento di Bergamo")
+    assert not any(c.match for c in reconcile([comune], "CISAS San Lucido"))
+
+
+def test_parenthesised_words_are_set_apart_as_hints() -> None:
+    assert place_hints("CISS Borgomanero (Novara)") == ("CISS Borgomanero", ["Novara"])
+    assert place_hints("San Canzian (Comune) (Susa 132)") == ("San Canzian", ["Comune", "Susa 132"])
+    assert place_hints("CISA 24") == ("CISA 24", [])
 
 
 def test_a_misspelt_long_word_still_pairs_but_a_short_acronym_or_a_number_does_not() -> None:

@@ -20,6 +20,7 @@ identifier agreed, so that clients can weigh the evidence themselves.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -30,15 +31,26 @@ from govlod.search import normalise
 # Words that carry no identity in Italian names of bodies.
 STOP_WORDS = frozenset(
     {"di", "del", "della", "dei", "degli", "delle", "e", "ed", "il", "lo", "la", "i", "gli", "le", "per"}
+    | {"a", "al", "alla", "ai", "da", "dal", "dalla", "dai", "in", "nel", "nella", "d", "l"}
 )
 # Legal forms registries add or drop at will: in a name or a query, unpaired, they count for nothing.
 LEGAL_FORMS = frozenset({"consorzio", "azienda", "speciale", "consortile", "asc", "ente", "spa", "srl"})
 # Words of territories' names that say which level they are, not which one: "Provincia di Novara"
 # agrees with a territory given as "Novara".
 TERRITORY_LEVELS = frozenset({"provincia", "regione", "comune", "citta", "metropolitana", "territorio"})
-ABBREVIATIONS = {"prov": "provincia", "reg": "regione", "com": "comune", "cons": "consorzio", "az": "azienda"}
+ABBREVIATIONS = {
+    "prov": ("provincia",),
+    "reg": ("regione",),
+    "com": ("comune",),
+    "cons": ("consorzio",),
+    "az": ("azienda",),
+    "asc": ("azienda", "speciale", "consortile"),  # "a.s.c."
+}
+LEGAL_FORM_SHARE = 0.25  # of its weight, what a legal form of the name that the query lacks counts
 TYPO_LENGTH = 5  # both words at least this long to be read as one misspelling of the other...
 TYPO_SIMILARITY = 80.0  # ...and at least this similar (rapidfuzz's normalised Indel similarity, 0-100)
+HINT = re.compile(r"\(([^()]*)\)")
+CONTEXT_SEPARATOR = " · "  # between the labels of an entity's containers (govlod.index.context)
 MATCH_SCORE = 80.0  # a candidate at least this good...
 MATCH_MARGIN = 25.0  # ...and this much better than the next is the match; so is the only whole one
 
@@ -73,23 +85,38 @@ class Entity:
 
 def words(text: str) -> list[str]:
     """The words of a name that carry identity, abbreviations written out."""
-    return [ABBREVIATIONS.get(w, w) for w in normalise(text).split() if w not in STOP_WORDS]
+    return [full for w in normalise(text).split() if w not in STOP_WORDS for full in ABBREVIATIONS.get(w, (w,))]
 
 
-def _likeness(asked: str, known: str) -> float:
-    """1 for the same word, less for a misspelling of it, 0 otherwise; numbers only as they are."""
+def place_hints(query: str) -> tuple[str, list[str]]:
+    """A query without the parenthesised words registries put after a name, and those words: the
+    province or town ("CISS Borgomanero (NO)", "Comune di Castro (Lecce)"), or a kind ("(Comune)")."""
+    hints = [hint.strip() for hint in HINT.findall(query) if hint.strip()]
+    return (HINT.sub(" ", query).strip() if hints else query), hints
+
+
+def acronyms(name: str) -> frozenset[str]:
+    """The words a name writes in capitals ("CISSA", "ASL"), as `words` gives them."""
+    return frozenset(normalise(token) for token in re.findall(r"[^\W_]{2,}", name) if token.isupper())
+
+
+def _likeness(asked: str, known: str, exact_only: Collection[str] = frozenset()) -> float:
+    """1 for the same word, less for a misspelling of it, 0 otherwise; numbers and acronyms only as
+    they are ("CISSA" and "CISAP", "24" and "25" are other bodies, not typos)."""
     if asked == known:
         return 1.0
-    if asked.isdigit() or known.isdigit() or min(len(asked), len(known)) < TYPO_LENGTH:
-        return 0.0  # "CISA" and "CISAS", "24" and "25" are other bodies, not typos
+    if asked.isdigit() or known.isdigit() or known in exact_only or min(len(asked), len(known)) < TYPO_LENGTH:
+        return 0.0
     similarity = fuzz.ratio(asked, known, score_cutoff=TYPO_SIMILARITY)
     return similarity / 100.0
 
 
-def _pairs(asked: Sequence[str], known: Sequence[str]) -> dict[int, tuple[int, float]]:
+def _pairs(
+    asked: Sequence[str], known: Sequence[str], exact_only: Collection[str] = frozenset()
+) -> dict[int, tuple[int, float]]:
     """Each query word's paired name word and likeness: the likest pairs first, each word once."""
     scored = sorted(
-        ((_likeness(a, k), i, j) for i, a in enumerate(asked) for j, k in enumerate(known)),
+        ((_likeness(a, k, exact_only), i, j) for i, a in enumerate(asked) for j, k in enumerate(known)),
         key=lambda t: (-t[0], t[1], t[2]),
     )
     paired: dict[int, tuple[int, float]] = {}
@@ -116,6 +143,10 @@ class Comparison:
     paired: frozenset[int] = frozenset()  # the query's words (by position) paired with the name's
     known: frozenset[str] = frozenset()  # the name's words
     explained: float = 0.0  # the weight of the query's words that the entity's surroundings explain
+    # Words on both sides left unpaired, the query's not explained (legal forms included), the
+    # name's other than legal forms: one word put for another ("CISA Corvara" for "Comune di
+    # Corvara", "Azienda Speciale Consortile X" for "Comune di X"), a sign of another entity.
+    substituted: bool = False
 
     def offers_nothing_more_than(self, other: Comparison) -> bool:
         """This name is `other`'s with words the query does not hold ("Direttore di CISA 24" against
@@ -123,32 +154,62 @@ class Comparison:
         return other.known < self.known and self.paired <= other.paired
 
 
-def compare(
-    query: str, name: str, weights: WordWeights = UNIFORM, surroundings: Collection[str] = frozenset()
-) -> Comparison:
+@dataclass(frozen=True)
+class Surroundings:
+    """What may follow an entity's name in a query to say where it is."""
+
+    places: frozenset[str] = frozenset()  # the words naming its territories and their acronyms
+    containers: tuple[frozenset[str], ...] = ()  # the words of each of its containers' labels
+
+    def explained(self, unpaired: Collection[str]) -> frozenset[str]:
+        """Those of a query's unpaired words that name where the entity is: a territory's words, and
+        words of a container's label when the query holds two or more of them ("… Enti Gestori di
+        Novara"): one word alone ("CISAS" of the consortium a Comune belongs to) names no container."""
+        found = {word for word in unpaired if word in self.places}
+        for container in self.containers:
+            shared = container.intersection(unpaired)
+            if len(shared) >= 2:
+                found |= shared
+        return frozenset(found)
+
+    def hold(self, asked: Collection[str]) -> bool:
+        return set(asked) <= self.places.union(*self.containers)
+
+
+NOWHERE = Surroundings()
+
+
+def compare(query: str, name: str, weights: WordWeights = UNIFORM, surroundings: Surroundings = NOWHERE) -> Comparison:
     """How well `name` answers `query`: 100 when every word of each is paired with the other's or
-    explained (by `surroundings`, the words of what the entity lies within, or as a legal form)."""
+    explained (by `surroundings`, where the entity lies, or as a legal form)."""
     asked, known = words(query), words(name)
-    paired = _pairs(asked, known) if asked and known else {}
+    paired = _pairs(asked, known, acronyms(name)) if asked and known else {}
     if not paired:
         return Comparison(0.0, known=frozenset(known))
+    # A query whose every word names the entity's surroundings may name one of them, not the entity.
+    unpaired = [word for i, word in enumerate(asked) if i not in paired]
+    around = NOWHERE if surroundings.hold(asked) else surroundings
+    explained_words = around.explained(unpaired)
     held = sum(likeness * weights(known[j]) for j, likeness in paired.values())
     paired_known = {j for j, _ in paired.values()}
+    unpaired_asked = [word for word in unpaired if word not in explained_words]
+    unpaired_known = [word for j, word in enumerate(known) if j not in paired_known]
     asked_total = sum(weights(known[j]) for j, _ in paired.values()) + sum(
-        weights(word)
-        for i, word in enumerate(asked)
-        if i not in paired and word not in surroundings and word not in LEGAL_FORMS
+        weights(word) for word in unpaired_asked if word not in LEGAL_FORMS
     )
-    explained = sum(weights(word) for i, word in enumerate(asked) if i not in paired and word in surroundings)
-    known_total = sum(weights(word) for j, word in enumerate(known) if j in paired_known or word not in LEGAL_FORMS)
+    # A legal form the query leaves out of the entity's name tells little, but not nothing: between
+    # "Comune di X" and "Azienda Speciale Consortile X", the query "X" is not whole for either.
+    known_total = sum(weights(known[j]) for j in paired_known) + sum(
+        weights(word) * (LEGAL_FORM_SHARE if word in LEGAL_FORMS else 1.0) for word in unpaired_known
+    )
     explains, contained = held / asked_total, held / known_total
     score = round(100.0 * 2 * explains * contained / (explains + contained), 1)
-    return Comparison(score, frozenset(paired), frozenset(known), explained)
+    explained = sum(weights(word) for word in unpaired if word in explained_words)
+    substituted = bool(unpaired_asked) and any(word not in LEGAL_FORMS for word in unpaired_known)
+    return Comparison(score, frozenset(paired), frozenset(known), explained, substituted)
 
 
-def name_score(
-    query: str, name: str, weights: WordWeights = UNIFORM, surroundings: Collection[str] = frozenset()
-) -> float:
+def name_score(query: str, name: str, weights: WordWeights = UNIFORM, surroundings: Surroundings = NOWHERE) -> float:
     """0-100: how well `name` answers `query` (see `compare`)."""
     return compare(query, name, weights, surroundings).score
 
@@ -194,11 +255,13 @@ def _identifier_verdict(entity: Entity, properties: Sequence[tuple[str, str]]) -
     return True if agrees else None
 
 
-def _surroundings(entity: Entity) -> frozenset[str]:
-    """The words that may follow a name to say where the entity is: its territories' (not its own)
-    and those of its containers ("Tavolo Politico del Coordinamento … di Novara")."""
-    around = place_words(name for name in entity.territories if name not in entity.names)
-    return around | frozenset(words(entity.context or ""))
+def _surroundings(entity: Entity) -> Surroundings:
+    """Its territories (not itself) and its containers ("Coordinamento … di Novara · Provincia di Novara")."""
+    containers = (entity.context or "").split(CONTEXT_SEPARATOR)
+    return Surroundings(
+        place_words(name for name in entity.territories if name not in entity.names),
+        tuple(frozenset(words(label)) for label in containers if label),
+    )
 
 
 def territory_verdict(entity: Entity, places: Sequence[str]) -> bool | None:
@@ -259,19 +322,27 @@ def reconcile(
         )
     # Of two whole answers, the one that needs fewer words explained by its surroundings is the
     # better: "Coordinamento … della Provincia di Novara" names the coordination, not a member of it.
-    candidates.sort(key=lambda c: (-c.score, c.comparison.explained, c.name, c.entity.iri))
+    candidates.sort(key=lambda c: (-c.score, not c.identifier_agrees, c.comparison.explained, c.name, c.entity.iri))
     top = candidates[:limit]
     if not top:
         return top
     best = top[0].comparison
     # The lead is over the next candidate that could be the answer: not a post named after the
-    # best one, whose extra words the query lacks.
-    rivals = [c for c in candidates[1:] if not c.comparison.offers_nothing_more_than(best)]
+    # best one, whose extra words the query lacks, nor, when the best puts no word for another, one
+    # that does ("Comune di X" for "CISAP X", whose acronym the query holds).
+    rivals = [
+        c
+        for c in candidates[1:]
+        if not c.comparison.offers_nothing_more_than(best) and (best.substituted or not c.comparison.substituted)
+    ]
     runner_up = rivals[0].score if rivals else 0.0
     whole_and_alone = top[0].score == 100.0 and not any(
         c.score == 100.0 and c.comparison.explained <= best.explained for c in rivals
     )
-    clear_lead = top[0].score >= MATCH_SCORE and top[0].score - runner_up >= MATCH_MARGIN
-    if whole_and_alone or clear_lead:
+    clear_lead = top[0].score >= MATCH_SCORE and top[0].score - runner_up >= MATCH_MARGIN and not best.substituted
+    # An identifier that agrees, and no other candidate's, settles it whatever the names say.
+    agreeing = [c for c in candidates if c.identifier_agrees]
+    settled = len(agreeing) == 1 and agreeing[0] is top[0]
+    if whole_and_alone or clear_lead or settled:
         top[0] = replace(top[0], match=True)
     return top

@@ -164,3 +164,14 @@ def test_a_namesake_is_found_by_the_territory_its_query_names(generated_index: R
         assert table in {e.iri for e in found}, query
         best = reconcile(found, query, [VOCABULARY + "GovernanceTable"], weights=generated_index.word_weights)
         assert (best[0].entity.iri, best[0].match) == (table, True), query
+
+
+def test_a_namesake_is_found_within_the_territory_given_apart(generated_index: ReleaseIndex) -> None:
+    province = generated_index.label(ID_SPACE + "organization/provincia-00004", "it")
+    assert province and generated_index.territory_named(province)
+    assert not generated_index.territory_named("Comune")  # a kind, not a territory
+    table = ID_SPACE + "organization/coordinamento-00004/tavolo-tecnico"
+    found = generated_index.candidates("Tavolo Tecnico", places=[province])
+    assert table in {e.iri for e in found}
+    best = reconcile(found, "Tavolo Tecnico", weights=generated_index.word_weights, places=[province])
+    assert (best[0].entity.iri, best[0].match, best[0].territory_agrees) == (table, True, True)

@@ -111,6 +111,8 @@ def test_candidates_carry_the_features_behind_their_score(server: RunningServer)
         {
             "by name": {"query": "Consorzio CISA Ovset Ticino"},
             "by territory": {"query": "CISA 24", "properties": [{"pid": "withinTerritoryOf", "v": "NO"}]},
+            "territory in the name": {"query": "C.I.S.A. 24 (Provincia di Novara)"},
+            "elsewhere in the name": {"query": "CISA 24 (Regione Lombardia)"},
             "by identifier": {
                 "query": "Sercop Rho",
                 "properties": [{"pid": "partitaIVA", "v": "05728560961"}],
@@ -127,6 +129,15 @@ def test_candidates_carry_the_features_behind_their_score(server: RunningServer)
     by_territory = answer["by territory"]["result"][0]
     assert by_territory["id"] == "organization/cisa-24"
     assert _features(by_territory)["territory_agrees"] is True
+    # A territory in parentheses after the name is taken as if given apart.
+    in_name = answer["territory in the name"]["result"][0]
+    assert (in_name["id"], in_name["match"], _features(in_name)["territory_agrees"]) == (
+        "organization/cisa-24",
+        True,
+        True,
+    )
+    # A territory the data does not hold stays words of the name, which CISA 24's does not explain.
+    assert not any(c["match"] for c in answer["elsewhere in the name"]["result"])
     # The identifier settles the score; the name alone would not have.
     by_identifier = answer["by identifier"]["result"][0]
     assert by_identifier["score"] == 100

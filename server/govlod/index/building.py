@@ -47,6 +47,7 @@ CREATE INDEX resource_sort_key ON resource (sort_key);
 CREATE INDEX resource_kind_kind ON resource_kind (kind, resource);
 CREATE INDEX resource_kind_resource ON resource_kind (resource);
 CREATE INDEX identifier_value ON identifier (property, normal);
+CREATE INDEX identifier_resource ON identifier (resource);
 CREATE INDEX territory_body ON territory (body, resource);
 CREATE INDEX territory_resource ON territory (resource, body);
 CREATE INDEX name_normal ON name (normal);

@@ -16,7 +16,15 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from govlod.importing.territory import province_acronym
-from govlod.reconciliation import LEGAL_FORMS, STOP_WORDS, Entity, WordWeights, identifier_key
+from govlod.reconciliation import (
+    LEGAL_FORMS,
+    STOP_WORDS,
+    TERRITORY_LEVELS,
+    Entity,
+    WordWeights,
+    identifier_key,
+)
+from govlod.reconciliation import words as identity_words
 from govlod.search import normalise
 
 SEARCH_CANDIDATES = 400  # names read for one query before they are ranked in Python
@@ -296,11 +304,15 @@ class ReleaseIndex:
         return {number: (iri, context or context_it) for number, iri, context, context_it in rows}
 
     def candidates(
-        self, query: str, identifiers: Sequence[tuple[str, str]] = (), limit: int = RECONCILE_CANDIDATES
+        self,
+        query: str,
+        identifiers: Sequence[tuple[str, str]] = (),
+        places: Sequence[str] = (),
+        limit: int = RECONCILE_CANDIDATES,
     ) -> list[Entity]:
         """Entities that could answer a reconciliation query: names holding all its words, else the
-        most of them, rarest first (a misspelt word read as the closest one), or an identifier
-        equal to one given."""
+        most of them, rarest first (a misspelt word read as the closest one), names within the
+        territories given in `places`, or an identifier equal to one given."""
         known = self._words()
         # Legal forms ("Consorzio") last: names drop and add them at will, so they are let go first.
         asked = set(self._spelt(normalise(query).split())) - STOP_WORDS
@@ -316,6 +328,8 @@ class ReleaseIndex:
         # Some words may say where the entity lies: "Tavolo Politico … di Novara" is one of a
         # country's thousand "Tavolo Politico", the one within the territory that Novara names.
         ids |= self._named_within_territory(words)
+        for place in places:  # one of a country's "Tavolo Tecnico", within the Province given
+            ids |= self._named_within(words, self._territorial_names(_place_words(place), RECONCILE_CANDIDATES))
         # And names holding any one of the rarest words: a rare word that happens to be absent from
         # the names matched above ("cisa" where "consorzio" is rarer still) still finds its entity.
         for word in words[:RAREST_WORDS]:
@@ -352,20 +366,44 @@ class ReleaseIndex:
         rest = [word for word in words if word not in places]
         if not places or not rest:
             return set()
-        bodies = self._territorial_names(places, RECONCILE_CANDIDATES)
-        for kept in range(len(rest), 0, -1):
-            found: set[int] = set()
-            for chunk, marks in _in_chunks(bodies):
-                rows = self._db.execute(
-                    "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
-                    "JOIN territory ON territory.resource = name.resource "
-                    f"WHERE name_words MATCH ? AND territory.body IN ({marks}) LIMIT ?",
-                    [_all_words(rest[:kept], last_is_prefix=False), *chunk, ENOUGH_CANDIDATES],
-                )
-                found.update(resource for (resource,) in rows)
-            if found:
-                return found
-        return set()
+        return self._named_within(rest, self._territorial_names(places, RECONCILE_CANDIDATES))
+
+    def _named_within(self, words: list[str], bodies: Sequence[int]) -> set[int]:
+        """Resources within `bodies` whose names hold `words`: the commonest let go until some do, and
+        the rarest let go until some do (the words a name holds may be the query's commonest, as
+        "Tavolo Tecnico" in "Tavolo Tecnico del Coordinamento … di Cremona")."""
+        if not bodies:
+            return set()
+        found: set[int] = set()
+        for runs in (
+            (words[:kept] for kept in range(len(words), 0, -1)),
+            (words[start:] for start in range(1, len(words))),
+        ):
+            for run in runs:
+                holding = self._named_within_holding(run, bodies)
+                if holding:
+                    found |= holding
+                    break
+        return found
+
+    def _named_within_holding(self, words: list[str], bodies: Sequence[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk, marks in _in_chunks(bodies):
+            rows = self._db.execute(
+                "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
+                "JOIN territory ON territory.resource = name.resource "
+                f"WHERE name_words MATCH ? AND territory.body IN ({marks}) LIMIT ?",
+                [_all_words(words, last_is_prefix=False), *chunk, ENOUGH_CANDIDATES],
+            )
+            found.update(resource for (resource,) in rows)
+        return found
+
+    def territory_named(self, text: str) -> bool:
+        """Whether `text` ("Novara", "Provincia di Novara") is the name of a territory of the data."""
+        place = _place_words(text)
+        return (
+            bool(place) and all(w in self._territorial_words for w in place) and bool(self._territorial_names(place, 1))
+        )
 
     def entities(self, ids: Sequence[int]) -> list[Entity]:
         found: dict[int, Entity] = {}
@@ -396,8 +434,9 @@ class ReleaseIndex:
             chunk,
         )
         for number, code in self._db.execute(
+            # CROSS JOIN keeps SQLite from scanning every ISTAT code for the few territories asked.
             f"SELECT territory.resource, identifier.value FROM territory "
-            f"JOIN identifier ON identifier.resource = territory.body "
+            f"CROSS JOIN identifier ON identifier.resource = territory.body "
             f"WHERE territory.resource IN ({marks}) AND identifier.property = ?",
             [*chunk, ISTAT_CODE],
         ):
@@ -415,6 +454,11 @@ def _in_chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
     for start in range(0, len(ids), IN_CHUNK):
         chunk = list(ids[start : start + IN_CHUNK])
         yield chunk, ",".join("?" * len(chunk))
+
+
+def _place_words(text: str) -> list[str]:
+    """The words of a territory's name that say which it is ("novara"), not its level ("provincia")."""
+    return [word for word in identity_words(text) if word not in TERRITORY_LEVELS]
 
 
 def _lang(lang: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, quote
@@ -30,7 +30,15 @@ from starlette.routing import Route
 
 from govlod import __version__
 from govlod.index.reading import ReleaseIndex
-from govlod.reconciliation import Candidate, Entity, identifier_key, name_score, reconcile, territory_verdict
+from govlod.reconciliation import (
+    Candidate,
+    Entity,
+    identifier_key,
+    name_score,
+    place_hints,
+    reconcile,
+    territory_verdict,
+)
 from govlod.search import normalise
 from govlod.web.runtime import Runtime
 
@@ -324,7 +332,7 @@ def _pool(index: ReleaseIndex, query: Query) -> list[Entity]:
     if query.ids:  # the query names its entity: no other can be it
         pool = [entity for entity in map(index.entity, query.ids) if entity is not None]
     else:
-        pool = index.candidates(query.text, query.properties)
+        pool = index.candidates(query.text, query.properties, query.places)
     return [entity for entity in pool if _meets_required(entity, query)]
 
 
@@ -353,22 +361,25 @@ def _answer(runtime: Runtime, queries: Sequence[Query]) -> list[list[dict[str, A
     # A query of no particular type is for an entity of the kinds the service reconciles (its
     # default types), not for a concept or a dataset that shares the name.
     service_kinds = [t["id"] for t in _default_types(runtime)]
-    return [
-        [
-            _candidate(runtime, c)
-            for c in reconcile(
-                _pool(index, q),
-                q.text,
-                list(q.types) or service_kinds,
-                q.properties,
-                q.limit,
-                q.ids,
-                weights,
-                q.places,
-            )
-        ]
-        for q in queries
-    ]
+    answers = []
+    for asked in queries:
+        q = _with_place_hints(index, asked)
+        candidates = reconcile(
+            _pool(index, q), q.text, list(q.types) or service_kinds, q.properties, q.limit, q.ids, weights, q.places
+        )
+        answers.append([_candidate(runtime, c) for c in candidates])
+    return answers
+
+
+def _with_place_hints(index: ReleaseIndex, query: Query) -> Query:
+    """The query with the territories it names in parentheses ("CISS Borgomanero (Novara)") given as
+    places, as a registry's province column would be; other parenthesised words stay in its text."""
+    text, hints = place_hints(query.text)
+    places = [hint for hint in hints if index.territory_named(hint)]
+    if not places:
+        return query
+    others = " ".join(hint for hint in hints if hint not in places)
+    return replace(query, text=f"{text} {others}".strip(), places=(*query.places, *places))
 
 
 # --- data extension -----------------------------------------------------------------------------
