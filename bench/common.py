@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import math
 import os
 import re
 import signal
@@ -19,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -29,6 +30,8 @@ import pyoxigraph as ox
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 GENERATOR = HERE / "generate.py"
+# What the generator reads besides its own code: the names of Italy's Comuni.
+GENERATOR_INPUTS = (GENERATOR, PROJECT / "server" / "govlod" / "importing" / "territorial.csv")
 GENERATOR_SEED = 20261122  # generate.py's default: the data every published figure was measured on
 
 PREFIXES = """PREFIX gl: <https://w3id.org/govlod/ontology#>
@@ -106,11 +109,15 @@ def answer_size(body: bytes, query: str) -> int:
 def ensure_generated(folder: Path, triples: int, seed: int = GENERATOR_SEED) -> bool:
     """Generate about `triples` triples into `folder` unless the same generator already did; True if it ran.
 
-    A marker beside the folder records the size, the seed and a digest of generate.py: the output
-    is deterministic, so equal markers mean equal files and a 10M run need not regenerate.
+    A marker beside the folder records the size, the seed and a digest of generate.py and of the
+    list of Comuni it reads: the output is deterministic, so equal markers mean equal files and a
+    10M run need not regenerate.
     """
     marker = folder.with_name(folder.name + ".json")
-    wanted = {"triples": triples, "seed": seed, "generator": hashlib.sha256(GENERATOR.read_bytes()).hexdigest()}
+    digest = hashlib.sha256()
+    for path in GENERATOR_INPUTS:
+        digest.update(path.read_bytes())
+    wanted = {"triples": triples, "seed": seed, "generator": digest.hexdigest()}
     if folder.is_dir() and marker.is_file() and json.loads(marker.read_text()) == wanted:
         return False
     marker.unlink(missing_ok=True)  # a half-written folder must not pass for a complete one
@@ -229,3 +236,25 @@ def repeat(minimum: int, measure: Callable[[int], float]) -> list[float]:
     while len(timings) < minimum or (sum(timings) < 1.0 and len(timings) < 200):
         timings.append(measure(len(timings)))
     return timings
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100), interpolating linearly between closest ranks (numpy's default)."""
+    if not values:
+        raise ValueError("percentile of no values")
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile {q} is not between 0 and 100")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def interrupt_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so that `finally` blocks stop every server this run started."""
+
+    def handle(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handle)

@@ -1,6 +1,12 @@
 """Deterministic generator of realistic govlod data: many coordinations, tables, seats, bodies,
 objectives and memberships of named people over the years, in the project's own vocabulary.
 
+Names collide as a country's do, so that reconciliation is measured on near-duplicates: the
+Comuni bear real names (many "San ...", the same town in several provinces, the capital's name in
+every province of that capital), managing bodies have acronyms one letter apart ("CISA Arona",
+"CISS Arona", "CISAS Arona") or numbers that recur ("CISA 24"), and the seats of a body are named
+after it ("Direttore di CISA Arona").
+
     python bench/generate.py --triples 1000000 --out bench/out/data
 
 The output passes `govlod validate`; the same arguments always give the same files.
@@ -9,9 +15,12 @@ The output passes `govlod validate`; the same arguments always give the same fil
 from __future__ import annotations
 
 import argparse
+import csv
+import functools
 import random
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from stdnum import luhn
@@ -165,14 +174,131 @@ def _partita_iva(rng: random.Random) -> str:
     return body + luhn.calc_check_digit(body)
 
 
+# Acronyms of real managing bodies, chosen because they resemble one another: one letter apart
+# (CISA, CISS, CISAS, CISSA), one inside another (ISA, ISPA, CISA) or the same letters reordered
+# (CSSAC, CISSACA). A matcher has to tell them apart by the letters, not by how they look.
+ACRONYMS = ("CISA", "CISS", "CISAS", "CSSAC", "ISA", "ISPA", "CISSACA", "CISSA", "CISAP", "CSS")
+# Managing bodies whose names are spelt out: (words before the town, classification, IPA code stem).
+SPELT_OUT = (
+    ("Consorzio Intercomunale Servizi Sociali", ("ente-gestore", "consorzio-socio-assistenziale"), "ciss"),
+    ("Unione dei Comuni", ("ente-gestore",), "uc"),
+    ("Azienda Speciale Consortile", ("ente-gestore", "azienda-speciale-consortile"), "asc"),
+)
+CONSORTIUM = ("ente-gestore", "consorzio-socio-assistenziale")
+# Italy's municipalities (ISTAT's list, bundled with the importer): the generated Comuni bear
+# real names, so that the collisions of a country (the same town in two provinces, hundreds of
+# "San ...") are there, not made up. Read at run time from inside the repository.
+TERRITORIAL = Path(__file__).resolve().parents[1] / "server" / "govlod" / "importing" / "territorial.csv"
+SAINTS = ("San ", "Santa ", "Sant'", "Santo ", "Santi ", "Santes ")
+SAINT_SHARE = 0.3  # of the Comuni drawn: 6 % of real names start so, the rest are drawn from all
+PARTICLES = frozenset(
+    {"A", "Di", "Del", "Della", "Dello", "Dei", "Degli", "Delle", "E", "Ed", "In", "Con", "Da"}
+) | frozenset(
+    {
+        "Al",
+        "Allo",
+        "Alla",
+        "Ai",
+        "Agli",
+        "Alle",
+        "Sul",
+        "Sulla",
+        "Sui",
+        "Dal",
+        "Dalla",
+        "Nel",
+        "Nella",
+        "Sopra",
+        "Sotto",
+    }
+)
+TRIPLES_PER_COORDINATION = 1910  # measured over the 1M output (each file counted whole)
+
+
+@dataclass(frozen=True)
+class Body:
+    """A managing body of a province: its name, its kinds in the body-kind list, its IPA code's stem."""
+
+    label: str
+    kinds: tuple[str, ...]
+    ipa_stem: str
+
+
+def _italian_case(name: str) -> str:
+    """ISTAT's list capitalises every word ("Ala Di Stura"); Comuni write particles in lower case."""
+    words = name.split(" ")
+    for i, word in enumerate(words[1:], start=1):
+        if word in PARTICLES:
+            words[i] = word.lower()
+        elif word.startswith("D'"):
+            words[i] = "d'" + word[2:]
+    return " ".join(words)
+
+
+@functools.cache
+def municipalities() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every Comune's name, the names of saints among them), in the file's order."""
+    with TERRITORIAL.open(encoding="utf-8", newline="") as handle:
+        names = [_italian_case(row["nome"]) for row in csv.DictReader(handle) if row["livello"] == "comune"]
+    unique = tuple(dict.fromkeys(names))
+    return unique, tuple(name for name in unique if name.startswith(SAINTS))
+
+
+def _comuni(rng: random.Random, capital: str) -> list[str]:
+    """The province's Comuni: its capital first, then real names drawn with many saints among
+    them. Drawn independently for every province, so the same name lies in several provinces."""
+    every, saints = municipalities()
+    chosen = [capital]
+    for _ in range(rng.randint(8, 14)):
+        name = rng.choice(saints if rng.random() < SAINT_SHARE else every)
+        if name not in chosen:  # a province has no two Comuni of one name
+            chosen.append(name)
+    return chosen
+
+
+def _bodies(rng: random.Random, index: int, capital: str, comuni: list[str]) -> list[Body]:
+    """4 to 9 managing bodies, each named after a town of the province: an acronym and the town
+    ("CISS Borgomanero"), an acronym and a number ("CISA 24"), or a name spelt out ("Unione dei
+    Comuni ..."). The first is named after the capital, so provinces of one capital have bodies
+    whose acronyms differ by a letter. No two bodies of a province share a name."""
+    bodies: list[Body] = []
+    for k in range(rng.randint(4, 9)):
+        while True:
+            town = capital if k == 0 else rng.choice(comuni)
+            draw = rng.random()
+            if k == 0 or draw < 0.6:
+                acronym = rng.choice(ACRONYMS)
+                body = Body(f"{acronym} {town}", CONSORTIUM, acronym.lower())
+            elif draw < 0.7:
+                acronym = rng.choice(ACRONYMS)
+                body = Body(f"{acronym} {rng.randint(1, 60)}", CONSORTIUM, acronym.lower())
+            else:
+                words, kinds, stem = rng.choice(SPELT_OUT)
+                body = Body(f"{words} {town}", kinds, stem)
+            if all(body.label != other.label for other in bodies):
+                break
+        bodies.append(body)
+    return bodies
+
+
+def _istat_code(province: int, comune: int) -> str:
+    """A six-digit ISTAT code of a Comune, unique in the data up to 10,000 provinces (18M triples);
+    not the real one, which a name drawn for many provinces would share."""
+    return f"{province:04d}{comune:02d}"
+
+
 class Coordination:
-    """One province's coordination of managing bodies: about 1,820 triples."""
+    """One province's coordination of managing bodies, with the Comuni of the province: about
+    TRIPLES_PER_COORDINATION triples."""
 
     def __init__(self, index: int, rng: random.Random):
         self.index = index
         self.rng = rng
         self.slug = f"coordinamento-{index:05d}"
-        self.place = f"{rng.choice(PLACES)} {index}"
+        capital = rng.choice(PLACES)
+        self.place = f"{capital} {index}"
+        self.comuni = _comuni(rng, capital)
+        self.bodies = _bodies(rng, index, capital, self.comuni)
 
     def turtle(self) -> Iterator[str]:
         rng, n = self.rng, self.index
@@ -182,10 +308,7 @@ class Coordination:
             "politico": f"<{ID}organization/{self.slug}/tavolo-politico>",
             "tecnico": f"<{ID}organization/{self.slug}/tavolo-tecnico>",
         }
-        bodies = [
-            (f"<{ID}organization/ente-{n:05d}-{k}>", f"Consorzio socio-assistenziale {self.place}-{k}")
-            for k in range(rng.randint(4, 9))
-        ]
+        bodies = [(f"<{ID}organization/ente-{n:05d}-{k}>", body) for k, body in enumerate(self.bodies)]
         region_name = REGIONS[n % len(REGIONS)]
         region = f"<{ID}organization/regione-{n % len(REGIONS):02d}>"
         yield (
@@ -204,12 +327,23 @@ class Coordination:
             f"vcard:hasEmail <mailto:sociale@provincia-{n}.example.it> ; vcard:hasTelephone <{ID}contact-point/{self.slug}/tel> .\n"
             f"<{ID}contact-point/{self.slug}/tel> a vcard:Voice ; vcard:hasValue <tel:+39-0{rng.randrange(10, 99)}-{rng.randrange(100000, 999999)}> .\n"
         )
-        for iri, label in bodies:
+        for k, (iri, body) in enumerate(bodies):
+            kinds = " , ".join(f"kind:{kind}" for kind in body.kinds)
             yield (
-                f"{iri} a gl:PublicBody , org:FormalOrganization , org:Organization ; rdfs:label {_text(label)}@it ; "
-                f"org:classification kind:ente-gestore , kind:consorzio-socio-assistenziale ; "
-                f"gl:withinTerritoryOf {province} ; "
-                f"gl:partitaIVA {_text(_partita_iva(rng))} ; org:memberOf {coordination} .\n"
+                f"{iri} a gl:PublicBody , org:FormalOrganization , org:Organization ; rdfs:label {_text(body.label)}@it ; "
+                f"org:classification {kinds} ; gl:withinTerritoryOf {province} ; "
+                f"gl:partitaIVA {_text(_partita_iva(rng))} ; gl:ipaCode {_text(f'{body.ipa_stem}_{n:05d}_{k}')} ; "
+                f"org:memberOf {coordination} .\n"
+            )
+        for j, town in enumerate(self.comuni):
+            # Each Comune belongs to one of the province's managing bodies, as Comuni join a consortium
+            # or a union to run their social services: the body is also what tells namesakes apart.
+            body_iri = rng.choice(bodies)[0]
+            yield (
+                f"<{ID}organization/comune-{n:05d}-{j:02d}> a gl:PublicBody , org:FormalOrganization , org:Organization ; "
+                f"rdfs:label {_text('Comune di ' + town)}@it ; org:classification kind:comune ; "
+                f"gl:withinTerritoryOf {province} ; gl:istatCode {_text(_istat_code(n, j))} ; "
+                f"gl:codiceFiscale {_text(_partita_iva(rng))} ; org:memberOf {body_iri} .\n"
             )
         members = " , ".join([province, *(iri for iri, _ in bodies)])
         yield (
@@ -229,32 +363,77 @@ class Coordination:
                 f"{table} a gl:GovernanceTable , org:OrganizationalUnit , org:Organization ; "
                 f'rdfs:label "Tavolo {name.capitalize()}"@it ; org:classification gbk:tavolo-{name} ; org:unitOf {coordination} .\n'
             )
-        seats: list[tuple[str, str, str, str | None]] = [
-            (f"<{ID}post/{self.slug}/tavolo-politico/presidente>", tables["politico"], "presidente", province)
-        ]
-        for k, (iri, _) in enumerate(bodies):
-            seats.append((f"<{ID}post/{self.slug}/tavolo-politico/delegato-{k}>", tables["politico"], "delegato", iri))
-            seats.append(
-                (f"<{ID}post/{self.slug}/tavolo-politico/presidente-{k}>", tables["politico"], "presidente", iri)
+        # (seat, table, role, body represented, label): the seats of a body are named after it, as
+        # real tables name them ("Direttore di CISA 24"), so a body's name also finds its seats.
+        seats: list[tuple[str, str, str, str | None, str]] = [
+            (
+                f"<{ID}post/{self.slug}/tavolo-politico/presidente>",
+                tables["politico"],
+                "presidente",
+                province,
+                f"presidente ({self.place})",
             )
-            seats.append((f"<{ID}post/{self.slug}/tavolo-tecnico/direttore-{k}>", tables["tecnico"], "direttore", iri))
+        ]
+        for k, (iri, body) in enumerate(bodies):
+            seats.append(
+                (
+                    f"<{ID}post/{self.slug}/tavolo-politico/delegato-{k}>",
+                    tables["politico"],
+                    "delegato",
+                    iri,
+                    f"Delegato dell'Assemblea di {body.label}",
+                )
+            )
+            seats.append(
+                (
+                    f"<{ID}post/{self.slug}/tavolo-politico/presidente-{k}>",
+                    tables["politico"],
+                    "presidente",
+                    iri,
+                    f"Presidente di {body.label}",
+                )
+            )
+            seats.append(
+                (
+                    f"<{ID}post/{self.slug}/tavolo-tecnico/direttore-{k}>",
+                    tables["tecnico"],
+                    "direttore",
+                    iri,
+                    f"Direttore di {body.label}",
+                )
+            )
             seats.append(
                 (
                     f"<{ID}post/{self.slug}/tavolo-tecnico/tecnico-delegato-{k}>",
                     tables["tecnico"],
                     "tecnico-delegato",
                     iri,
+                    f"Tecnico delegato dal Direttore di {body.label}",
                 )
             )
-        seats.append((f"<{ID}post/{self.slug}/tavolo-tecnico/dirigente>", tables["tecnico"], "dirigente", province))
         seats.append(
-            (f"<{ID}post/{self.slug}/tavolo-tecnico/segretario>", tables["tecnico"], "segretario-verbalizzante", None)
+            (
+                f"<{ID}post/{self.slug}/tavolo-tecnico/dirigente>",
+                tables["tecnico"],
+                "dirigente",
+                province,
+                f"dirigente ({self.place})",
+            )
+        )
+        seats.append(
+            (
+                f"<{ID}post/{self.slug}/tavolo-tecnico/segretario>",
+                tables["tecnico"],
+                "segretario-verbalizzante",
+                None,
+                f"segretario-verbalizzante ({self.place})",
+            )
         )
         people: list[str] = []
-        for seat, table, seat_role, represents in seats:
+        for number, (seat, table, seat_role, represents, label) in enumerate(seats):
             on_behalf = f" ; gl:represents {represents}" if represents else ""
             yield (
-                f"{seat} a gl:Seat , org:Post ; rdfs:label {_text(f'{seat_role} ({self.place})')}@it ; "
+                f"{seat} a gl:Seat , org:Post ; rdfs:label {_text(label)}@it ; "
                 f"org:postIn {table} ; org:role role:{seat_role} ; gl:numberOfHolders 1{on_behalf} .\n"
             )
             for term, start in enumerate(TERM_STARTS):
@@ -265,7 +444,7 @@ class Coordination:
                     person = f"<{ID}person/{self.slug}/{len(people)}>"
                     people.append(person)
                     yield f'{person} a foaf:Person ; rdfs:label "{rng.choice(GIVEN)} {rng.choice(FAMILY)}"@it .\n'
-                membership = f"<{ID}membership/{self.slug}/{seat_role}-{seats.index((seat, table, seat_role, represents))}-{term}>"
+                membership = f"<{ID}membership/{self.slug}/{seat_role}-{number}-{term}>"
                 end = (
                     ""
                     if start == TERM_STARTS[-1]
@@ -284,7 +463,7 @@ def generate(triples: int, out: Path, seed: int = 20261122) -> int:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     rng = random.Random(seed)
-    files = max(1, round(triples / 1820))  # a coordination is about 1,820 triples
+    files = max(1, round(triples / TRIPLES_PER_COORDINATION))
     for index in range(files):
         coordination = Coordination(index, random.Random(rng.random()))
         path = out / f"coordinamento-{index:05d}.ttl"

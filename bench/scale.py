@@ -15,7 +15,10 @@ For the data of bench/generate.py at the chosen size (generated once, then reuse
    number of concurrent connections (wrk walking a list of paths, or Python threads without wrk),
    against a trivial FastAPI endpoint on the same uvicorn measured the same way;
 4. reconciliation: batches of 10 names from the store's labels POSTed to `/reconcile` as
-   OpenRefine sends them: latency p50 and p99, and the server's memory afterwards.
+   OpenRefine sends them: latency p50 and p99, and the server's memory afterwards; then the
+   quality of the answers on an evaluation set derived from the data (bench/reconciliation_set.py,
+   written to OUT/reconciliation-set-SIZE.csv): precision and recall of auto-matches and of the
+   top candidate, with and without a type (bench/reconciliation_quality.py).
 
 Writes OUT/scale-SIZE.json and OUT/scale-SIZE.md (OUT is bench/out unless --out) and prints the
 Markdown. Every server listens on 127.0.0.1 only and is stopped at the end, also on errors.
@@ -34,7 +37,6 @@ import platform
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -60,10 +62,15 @@ from common import (
     bench_environment,
     ensure_generated,
     free_port,
+    interrupt_on_sigterm,
+    percentile,
     repeat,
     start,
     stop,
 )
+from reconciliation_quality import evaluate, load_rows
+from reconciliation_quality import render_markdown as render_quality
+from reconciliation_set import ensure_set
 
 if TYPE_CHECKING:
     import psutil
@@ -83,19 +90,6 @@ TIMES = "\u00d7"  # the multiplication sign, as the README writes its ratios
 
 
 # --- pure parts (tested in tests/bench/test_scale.py) -------------------------------------------
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0-100), interpolating linearly between closest ranks (numpy's default)."""
-    if not values:
-        raise ValueError("percentile of no values")
-    if not 0 <= q <= 100:
-        raise ValueError(f"percentile {q} is not between 0 and 100")
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    lower = math.floor(position)
-    upper = min(lower + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
 
 
 def identifier_path(iri: str, base: str = CANONICAL_BASE) -> str | None:
@@ -335,6 +329,10 @@ def _render_reconciliation(reconcile: Mapping[str, Any]) -> list[str]:
         "- Names drawn from the store's `rdfs:label` values, shuffled with a fixed seed; the first batch "
         "(not in p50/p99) also opens the build's finding aid." + _load_average(reconcile),
     ]
+    quality = reconcile.get("quality")
+    if quality:
+        title = f"Reconciliation quality: {quality.get('set', 'evaluation set')}"
+        lines += ["", *render_quality(quality, title, level=4).rstrip("\n").split("\n")]
     return [*lines, ""]
 
 
@@ -1073,15 +1071,6 @@ def data_facts(data: Path, seed: int | None) -> dict[str, Any]:
     }
 
 
-def _interrupt_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit, so that `finally` blocks stop every server this run started."""
-
-    def handle(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, handle)
-
-
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     import psutil
 
@@ -1104,6 +1093,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeat-seconds", type=float, default=10, help="duration of the repeated-IRI cases")
     parser.add_argument("--reconcile-batches", type=int, default=50)
     parser.add_argument("--reconcile-seconds", type=float, default=300, help="stop sending batches after this")
+    parser.add_argument(
+        "--reconcile-set-size", type=int, default=500, help="rows of the evaluation set of reconciliation (0: none)"
+    )
     parser.add_argument("--load-timeout", type=float, default=4 * 3600, help="stop a loading step after this")
     parser.add_argument(
         "--memory-limit-mb",
@@ -1142,7 +1134,7 @@ def _report(result: dict[str, Any], json_path: Path, markdown_path: Path) -> Ite
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_arguments(argv)
-    _interrupt_on_sigterm()
+    interrupt_on_sigterm()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     size = args.triples
@@ -1227,6 +1219,13 @@ def main(argv: Sequence[str] | None = None) -> None:
                 result["reconcile"] = measure_reconciliation(
                     servers["govlod"], names, args.reconcile_batches, 10, args.reconcile_seconds
                 )
+                if args.reconcile_set_size:
+                    save()
+                    print("reconciliation quality:", flush=True)
+                    evaluation_set = ensure_set(data, out / f"reconciliation-set-{size}.csv", args.reconcile_set_size)
+                    quality = evaluate(servers["govlod"].origin, load_rows(evaluation_set))
+                    quality["set"] = evaluation_set.name
+                    result["reconcile"]["quality"] = quality
     print()
     print(render_markdown(result), end="")
 

@@ -234,3 +234,30 @@ def test_markdown_table_rows_have_as_many_cells_as_the_header() -> None:
         if rows:
             widths = {row.count(" | ") for row in rows if not row.startswith("|--")}
             assert len(widths) == 1, line_block
+
+
+def test_reconciliation_quality_is_reported_beside_the_latencies() -> None:
+    quality = sys.modules["reconciliation_quality"]
+    rows = [
+        quality.EvaluationRow("CISA Arona", "PublicBody", "organization/ente-00001-0", (), "exact"),
+        quality.EvaluationRow("CISS Arona", "PublicBody", "", (), "absent (acronym of another body: CISA Arona)"),
+    ]
+    answers = [
+        [{"id": "organization/ente-00001-0", "name": "CISA Arona", "score": 100.0, "match": True}],
+        [{"id": "organization/ente-00001-0", "name": "CISA Arona", "score": 90.0, "match": True}],
+    ]
+    figures = {**quality.score(rows, answers), "batches": 1, "p50_ms": 12.0, "p99_ms": 15.0}
+    result = _result()
+    result["reconcile"]["quality"] = {
+        "batch_size": 10,
+        "set": "reconciliation-set-100000.csv",
+        "runs": {"with type": figures, "without type": figures},
+    }
+    markdown = scale.render_markdown(json.loads(json.dumps(result)))
+    assert "| 50 | 900.0 | 120.0 | 180.0 | 498 of 500 | 150 | 420 |" in markdown  # the latencies stay
+    assert "#### Reconciliation quality: reconciliation-set-100000.csv" in markdown
+    assert "| with type | 50.0 % (1/2) | 100.0 % (1/1) | 1 |" in markdown
+    assert "- `CISS Arona` → `organization/ente-00001-0` (CISA Arona, 90.0); expected no match" in markdown
+    for block in markdown.split("\n\n"):
+        table = [line for line in block.splitlines() if line.startswith("|") and not line.startswith("|--")]
+        assert len({line.count(" | ") for line in table}) <= 1, block

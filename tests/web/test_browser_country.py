@@ -23,7 +23,7 @@ PAGE_LIMIT = 100_000  # bytes of HTML a page may weigh
 
 @pytest.fixture(scope="module")
 def country(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """A million triples from bench/generate.py (549 provinces, each with its coordination), built
+    """A million triples from bench/generate.py (524 provinces, each with its coordination), built
     and served by the real commands."""
     sys.path.insert(0, str(PROJECT / "bench"))
     from generate import generate  # type: ignore[import-not-found]
@@ -82,7 +82,7 @@ def test_a_table_of_a_province_is_five_clicks_from_home(country: RunningServer) 
     from playwright.sync_api import expect
 
     with walking(country) as (page, weights):
-        page.get_by_role("link", name=re.compile(r"^549 province$")).click()  # 1
+        page.get_by_role("link", name=re.compile(r"^524 province$")).click()  # 1
         expect(page.get_by_role("heading", level=1)).to_have_text("Province")
         page.get_by_role("link", name="provincia di A…").click()  # 2
         province = page.locator("ol.entries a").first
