@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 from pathlib import Path
 
-from tests.helpers import PROJECT, run_govlod
+from tests.bench import bench_module
+from tests.helpers import run_govlod
 
-spec = importlib.util.spec_from_file_location("generate", PROJECT / "bench" / "generate.py")
-assert spec is not None and spec.loader is not None
-generate_module = importlib.util.module_from_spec(spec)
-sys.modules["generate"] = generate_module
-spec.loader.exec_module(generate_module)
+generate_module = bench_module("generate")
 
 
 def _digest(folder: Path) -> str:

@@ -3,23 +3,16 @@ service's answers, and an evaluation against a real `govlod serve` on the bundle
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.bench import bench_module
 from tests.helpers import PROJECT, RunningServer
 
-# The benchmarks run as scripts and import their siblings: give them the same path.
-sys.path.insert(0, str(PROJECT / "bench"))
-spec = importlib.util.spec_from_file_location("reconciliation_quality", PROJECT / "bench" / "reconciliation_quality.py")
-assert spec is not None and spec.loader is not None
-quality = importlib.util.module_from_spec(spec)
-sys.modules["reconciliation_quality"] = quality
-spec.loader.exec_module(quality)
+quality = bench_module("reconciliation_quality")
 Row = quality.EvaluationRow
 
 

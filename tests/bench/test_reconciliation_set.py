@@ -3,32 +3,16 @@ near-duplicates of a country, and the evaluation sets derived from it are determ
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.helpers import PROJECT
+from tests.bench import bench_module
 
-# The benchmarks run as scripts and import their siblings: give them the same path.
-sys.path.insert(0, str(PROJECT / "bench"))
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, PROJECT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-generate_module = _load("generate")
-quality = _load("reconciliation_quality")
-maker = _load("reconciliation_set")
+generate_module = bench_module("generate")
+quality = bench_module("reconciliation_quality")
+maker = bench_module("reconciliation_set")
 ID = "https://w3id.org/govlod/id/"
 
 

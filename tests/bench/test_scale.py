@@ -3,22 +3,15 @@ build report reader and the Markdown report. No server is started and nothing is
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from typing import Any
 
 import pytest
 
-from tests.helpers import PROJECT
+from tests.bench import bench_module
 
-# The benchmarks run as scripts and import their sibling `common`: give them the same path.
-sys.path.insert(0, str(PROJECT / "bench"))
-spec = importlib.util.spec_from_file_location("scale", PROJECT / "bench" / "scale.py")
-assert spec is not None and spec.loader is not None
-scale = importlib.util.module_from_spec(spec)
-sys.modules["scale"] = scale
-spec.loader.exec_module(scale)
+scale = bench_module("scale")
 TIMES = scale.TIMES
 
 
