@@ -388,7 +388,7 @@ class Coordination:
                 (
                     f"<{ID}post/{self.slug}/tavolo-politico/presidente-{k}>",
                     tables["politico"],
-                    "presidente",
+                    "componente-di-diritto",  # a member here, by the office held in the body
                     iri,
                     f"Presidente di {body.label}",
                 )
@@ -397,7 +397,7 @@ class Coordination:
                 (
                     f"<{ID}post/{self.slug}/tavolo-tecnico/direttore-{k}>",
                     tables["tecnico"],
-                    "direttore",
+                    "componente-di-diritto",
                     iri,
                     f"Direttore di {body.label}",
                 )

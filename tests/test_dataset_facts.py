@@ -105,18 +105,19 @@ def test_president_seat_is_held_ex_officio_by_the_provincial_assessore(
 def test_presidents_directors_and_delegated_technicians_sit_for_each_ente_gestore(
     bundled_store: ox.Store,
 ) -> None:
-    for table, role, link in (
-        (TP, "presidente", "gl:heldExOfficioBy"),
-        (TT, "direttore", "gl:heldExOfficioBy"),
-        (TT, "tecnico-delegato", "gl:designatedBy"),
+    # The seat's role is its role at the table; the office that puts someone there is the body's own.
+    for table, seat_role, link, office_role in (
+        (TP, "componente-di-diritto", "gl:heldExOfficioBy", "presidente"),
+        (TT, "componente-di-diritto", "gl:heldExOfficioBy", "direttore"),
+        (TT, "tecnico-delegato", "gl:designatedBy", "direttore"),
     ):
         found = rows(
             bundled_store,
             f"""SELECT DISTINCT ?body WHERE {{
-                   ?seat org:postIn {table} ; org:role role:{role} ; gl:represents ?body ; {link} ?post .
-                   ?post org:postIn ?body . }}""",
+                   ?seat org:postIn {table} ; org:role role:{seat_role} ; gl:represents ?body ; {link} ?post .
+                   ?post org:postIn ?body ; org:role role:{office_role} . }}""",
         )
-        assert len(found) == 7, role
+        assert len(found) == 7, (seat_role, office_role)
     directors_designate = rows(
         bundled_store,
         f"""SELECT ?seat WHERE {{ ?seat org:postIn {TT} ; org:role role:tecnico-delegato ;
@@ -131,11 +132,10 @@ def test_tavolo_tecnico_has_the_provincial_seats_and_optional_consultants(
     found = rows(
         bundled_store,
         f"""SELECT ?role WHERE {{ ?seat org:postIn {TT} ; org:role ?r . ?r skos:notation ?role .
-               FILTER (?r NOT IN (role:direttore, role:tecnico-delegato)) }}""",
+               FILTER (?r NOT IN (role:componente-di-diritto, role:tecnico-delegato)) }}""",
     )
     assert sorted(r["role"] for r in found) == [
         "consulente",
-        "dirigente",
         "funzionario-coordinamento-tecnico",
         "segretario-verbalizzante",
     ]
@@ -147,7 +147,7 @@ def test_tavolo_tecnico_has_the_provincial_seats_and_optional_consultants(
                   ?c org:postIn {TT} ; org:role role:consulente ; gl:optional true ;
                   gl:remit "supporto metodologico e progettuale"@it .
                   FILTER NOT EXISTS {{ ?c gl:numberOfHolders ?n }}
-                  ?d org:postIn {TT} ; org:role role:dirigente ; gl:heldExOfficioBy ?p .
+                  ?d org:postIn {TT} ; org:role role:componente-di-diritto ; gl:heldExOfficioBy ?p .
                   ?p org:postIn ?settore . ?settore org:unitOf body:provincia-novara . }}""",
     )
 
