@@ -1,4 +1,4 @@
-"""The `govlod` command: validate, build, serve, import, ndc-export."""
+"""The `govlod` command: validate, build, serve, import, template, ndc-export."""
 
 from __future__ import annotations
 
@@ -229,6 +229,22 @@ def command_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_template(args: argparse.Namespace) -> int:
+    from govlod.importing.command import code_lists
+    from govlod.importing.templates import write_template
+
+    settings = _settings({})
+    try:
+        written = write_template(args.format, args.out, code_lists(settings.ontology_dir))
+    except OSError as error:
+        where = error.filename or args.out
+        print(f"govlod: {where}: cannot write: {os_reason(error)}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def command_ndc_export(args: argparse.Namespace) -> int:
     from govlod.ndc.assets import AssetError
     from govlod.ndc.export import export_repository
@@ -337,15 +353,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     sheets = commands.add_parser(
         "import",
-        help="turn a publisher's CSV sheets into Turtle in the govlod vocabulary",
-        description="Sheets: enti, coordinamenti, tavoli, posti, appartenenze, obiettivi, norme, contatti "
-        "(.csv, UTF-8, Italian column names; see data/templates/). Every problem is reported at once; "
-        "when there is any, nothing is written.",
+        help="turn a publisher's sheets (CSV files, an .xlsx or .ods workbook) into Turtle in the govlod vocabulary",
+        description="Sheets: enti, coordinamenti, tavoli, posti, appartenenze, obiettivi, norme, contatti, with "
+        "Italian column names in the first row: CSV files named after them (posti.csv, UTF-8), or the sheets of "
+        "an .xlsx or .ods workbook named after them (other sheets, such as Leggimi, are ignored). Start from "
+        "`govlod template` or data/templates/. Every problem is reported at once, named by file and row "
+        "(posti.csv:7: ruolo: ...) or by sheet and cell (posti!D7 (ruolo): ...); when there is any, "
+        "nothing is written.",
     )
-    sheets.add_argument("paths", nargs="+", type=Path, help="folders with the sheets, or sheet files")
+    sheets.add_argument(
+        "paths", nargs="+", type=Path, help="folders with CSV sheets, CSV sheet files, or .xlsx/.ods workbooks"
+    )
     sheets.add_argument("--publisher", required=True, help="the publisher's slug, e.g. provincia-novara")
     sheets.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: data/PUBLISHER/)")
     sheets.set_defaults(handler=command_import)
+
+    template = commands.add_parser(
+        "template",
+        help="write the empty sheets `govlod import` reads: an .xlsx or .ods workbook, or CSV files",
+        description="A workbook has a Leggimi sheet explaining every sheet and column, a note on every header "
+        "cell, and dropdown lists for the columns that take a code-list value or the code of another sheet's "
+        "row. CSV templates are the header rows only, with the explanations in README.txt.",
+    )
+    template.add_argument("--format", choices=("xlsx", "ods", "csv"), default="xlsx", help="default: xlsx")
+    template.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the workbook to write (a folder: PATH/govlod.xlsx or .ods); for csv, the folder",
+    )
+    template.set_defaults(handler=command_template)
 
     ndc = commands.add_parser(
         "ndc-export",

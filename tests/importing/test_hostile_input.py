@@ -20,7 +20,7 @@ from tests.faults import (
 )
 from tests.helpers import PROJECT, run_govlod
 
-TEMPLATES = PROJECT / "data" / "templates"
+EXAMPLE = PROJECT / "data" / "templates" / "esempio"
 PREVIOUS = "# the previous import\n"
 SHEET_NAMES = ", ".join(sheet.file for sheet in SHEETS)
 
@@ -71,7 +71,8 @@ def test_xml_is_refused_as_a_sheet_and_never_parsed(tmp_path: Path, out: Path) -
     not_csv = "an XML or HTML file, not a CSV sheet: save the sheet as CSV UTF-8"
     assert result.returncode == 1
     assert _problems(result.stderr) == [
-        f"hostile.rdf: not a sheet govlod knows; the sheets are: {SHEET_NAMES}",
+        f"hostile.rdf: not a sheet govlod knows; the sheets are: {SHEET_NAMES}, "
+        "or a workbook (.xlsx, .ods) with sheets so named",
         f"enti.csv:1: {not_csv}",
         f"tavoli.csv:1: {not_csv}",
         f"posti.csv:1: {not_csv}",
@@ -125,7 +126,7 @@ def test_a_folder_without_readable_sheets_never_empties_the_previous_import(
 def test_an_output_folder_without_write_permission_keeps_the_previous_import(out: Path) -> None:
     out.chmod(0o555)
     try:
-        result = run_govlod("import", str(TEMPLATES), "--publisher", "prova", "--out", str(out), preexec=unprivileged())
+        result = run_govlod("import", str(EXAMPLE), "--publisher", "prova", "--out", str(out), preexec=unprivileged())
     finally:
         out.chmod(0o755)
     assert result.returncode == 1

@@ -1,4 +1,4 @@
-"""`govlod import`: the templates import and validate; every kind of bad input gets its exact message,
+"""`govlod import`: the example sheets import and validate; every kind of bad input gets its exact message,
 all problems are reported at once, and nothing is written (or half-written) when anything is wrong."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 from tests.helpers import PROJECT, run_govlod
 
 CASES = PROJECT / "tests" / "import_cases"
-TEMPLATES = PROJECT / "data" / "templates"
+EXAMPLE = PROJECT / "data" / "templates" / "esempio"  # the templates filled in with examples
 
 
-def test_templates_import_into_valid_turtle(tmp_path: Path) -> None:
-    result = run_govlod("import", str(TEMPLATES), "--publisher", "esempio", "--out", str(tmp_path))
+def test_example_sheets_import_into_valid_turtle(tmp_path: Path) -> None:
+    result = run_govlod("import", str(EXAMPLE), "--publisher", "esempio", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     output = tmp_path / "esempio.ttl"
     assert f"to {output}" in result.stdout
@@ -36,7 +36,7 @@ def test_templates_import_into_valid_turtle(tmp_path: Path) -> None:
 def test_reimporting_unchanged_sheets_gives_identical_bytes(tmp_path: Path) -> None:
     for folder in ("first", "second"):
         assert (
-            run_govlod("import", str(TEMPLATES), "--publisher", "esempio", "--out", str(tmp_path / folder)).returncode
+            run_govlod("import", str(EXAMPLE), "--publisher", "esempio", "--out", str(tmp_path / folder)).returncode
             == 0
         )
     assert (tmp_path / "first" / "esempio.ttl").read_bytes() == (tmp_path / "second" / "esempio.ttl").read_bytes()

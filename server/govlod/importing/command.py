@@ -1,4 +1,4 @@
-"""`govlod import`: CSV sheets in, one Turtle file out, written whole or not at all."""
+"""`govlod import`: CSV sheets or workbooks in, one Turtle file out, written whole or not at all."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govlod.importing.formats import WORKBOOK_SUFFIXES, reader_for
 from govlod.importing.records import CODE, SHEETS, build_records
-from govlod.importing.sheets import Problem, Row, read_sheet
+from govlod.importing.sheets import Problem, Row
 from govlod.namespaces import ID_SPACE, project_prefixes
 from govlod.sources import os_reason
 
@@ -35,9 +36,11 @@ def code_lists(ontology_dir: Path) -> dict[str, set[str]]:
     return lists
 
 
-def _sheet_files(paths: list[Path], problems: list[Problem]) -> dict[str, Path]:
+def _sheet_files(paths: list[Path], problems: list[Problem]) -> tuple[dict[str, Path], list[Path]]:
+    """The CSV sheets given (sheet file name -> path) and the workbooks, in the order given."""
     known = {sheet.file: sheet for sheet in SHEETS}
     found: dict[str, Path] = {}
+    workbooks: list[Path] = []
     for path in paths:
         if not path.exists():
             problems.append(Problem(str(path), None, None, "no such file or folder"))
@@ -49,20 +52,45 @@ def _sheet_files(paths: list[Path], problems: list[Problem]) -> dict[str, Path]:
             problems.append(Problem(str(path), None, None, f"cannot read the folder: {os_reason(error)}"))
             continue
         for file in files:
-            if file.name not in known:
+            if file.suffix.lower() in WORKBOOK_SUFFIXES:
+                workbooks.append(file)
+            elif file.name not in known:
                 names = ", ".join(known)
-                problems.append(Problem(file.name, None, None, f"not a sheet govlod knows; the sheets are: {names}"))
+                also = "" if file.suffix.lower() == ".csv" else ", or a workbook (.xlsx, .ods) with sheets so named"
+                problems.append(
+                    Problem(file.name, None, None, f"not a sheet govlod knows; the sheets are: {names}{also}")
+                )
             elif file.name in found:
                 problems.append(Problem(file.name, None, None, f"given twice ({found[file.name]} and {file})"))
             else:
                 found[file.name] = file
-    if not found and not problems:  # an import of nothing would replace the publisher's file with an empty one
+    if not found and not workbooks and not problems:  # an import of nothing would empty the publisher's file
         names = ", ".join(known)
         problems.append(Problem(", ".join(map(str, paths)), None, None, f"no sheets found; the sheets are: {names}"))
-    return found
+    return found, workbooks
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def read_sheets(paths: list[Path], problems: list[Problem]) -> dict[str, list[Row]]:
+    """Every sheet given, as CSV files or in workbooks: sheet name -> rows; problems added to `problems`."""
+    files, workbooks = _sheet_files(paths, problems)
+    rows: dict[str, list[Row]] = {}
+    origin: dict[str, Path] = {}
+    sources = [files[sheet.file] for sheet in SHEETS if sheet.file in files] + workbooks
+    for path in sources:
+        reader = reader_for(path)
+        assert reader is not None  # _sheet_files keeps only the files a reader takes
+        read = reader(path, SHEETS)
+        problems.extend(read.problems)
+        for name, found in read.rows.items():
+            if name in origin:
+                problems.append(Problem(name, None, None, f"given twice ({origin[name]} and {path})"))
+                continue
+            origin[name] = path
+            rows[name] = found
+    return rows
+
+
+def write_atomically(path: Path, data: bytes) -> None:
     """The new file appears whole or not at all: written beside it, then renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -82,11 +110,7 @@ def import_sheets(paths: list[Path], publisher: str, out: Path, ontology_dir: Pa
     if not CODE.match(publisher):
         result.problems.append(Problem("--publisher", None, None, f"'{publisher}' is not a slug: use a-z, 0-9 and -"))
         return result
-    files = _sheet_files(paths, result.problems)
-    rows: dict[str, list[Row]] = {}
-    for sheet in SHEETS:
-        if sheet.file in files:
-            rows[sheet.name] = read_sheet(files[sheet.file], sheet, result.problems)
+    rows = read_sheets(paths, result.problems)
     if result.problems:  # unreadable sheets: their rows would only add confusing follow-on errors
         return result
     built = build_records(rows, publisher, code_lists(ontology_dir))
@@ -103,7 +127,7 @@ def import_sheets(paths: list[Path], publisher: str, out: Path, ontology_dir: Pa
     header = f"# Imported by govlod import --publisher {publisher}: edit the sheets, not this file.\n".encode()
     output = out / f"{publisher}.ttl"
     try:
-        _write_atomically(output, header + data)
+        write_atomically(output, header + data)
     except OSError as error:  # a full disk, a folder without permission: the old file stays as it was
         result.problems.append(Problem(str(output), None, None, f"cannot write: {os_reason(error)}"))
         return result

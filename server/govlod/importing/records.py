@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from stdnum.exceptions import ValidationError
 from stdnum.it import codicefiscale, iva
 
-from govlod.importing.sheets import Problem, Row, Sheet
+from govlod.importing.sheets import Choices, CodeList, Problem, Reference, Row, Sheet
 from govlod.importing.territory import territorial_iri
 from govlod.namespaces import CANONICAL_BASE
 
@@ -27,20 +27,130 @@ VCARD = "http://www.w3.org/2006/vcard/ns#"
 TIME = "http://www.w3.org/2006/time#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
+_CODE_HINT = (
+    "Codice breve, in minuscolo con trattini (es. {example}): forma l'indirizzo stabile del dato; "
+    "se vuoto è ricavato dal nome. Non ripeterlo nel foglio."
+)
+_ORGANO = Reference(("tavoli", "coordinamenti"))
+
 ENTI = Sheet(
     "enti",
     ("codice", "nome", "tipologia"),
     ("partita_iva", "codice_fiscale", "codice_ipa", "codice_istat", "nel_territorio_di"),
+    about="Gli enti: Comuni, Province, Regioni, enti gestori, ASL, consorzi e aziende speciali.",
+    hints={
+        "codice": _CODE_HINT.format(example="comune-novara"),
+        "nome": "Nome ufficiale dell'ente (es. Comune di Novara).",
+        "tipologia": "Tipo di ente, dall'elenco (es. comune, provincia, ente-gestore).",
+        "partita_iva": "Partita IVA, 11 cifre, con gli zeri iniziali.",
+        "codice_fiscale": "Codice fiscale dell'ente.",
+        "codice_ipa": "Codice IPA dell'Indice della PA: da 2 a 20 lettere, cifre o _.",
+        "codice_istat": "Codice ISTAT del territorio: 2 cifre per una Regione, 3 per una Provincia, "
+        "6 per un Comune (es. 003106), con gli zeri iniziali.",
+        "nel_territorio_di": "Codice dell'ente nel cui territorio si trova questo: la Provincia di un Comune, "
+        "la Regione di una Provincia.",
+    },
+    allowed={"tipologia": CodeList("body-kind"), "nel_territorio_di": Reference(("enti",))},
 )
-COORDINAMENTI = Sheet("coordinamenti", ("codice", "nome", "istituito_da", "membri"))
-TAVOLI = Sheet("tavoli", ("codice", "nome", "tipologia", "parte_di"))
+COORDINAMENTI = Sheet(
+    "coordinamenti",
+    ("codice", "nome", "istituito_da", "membri"),
+    about="I coordinamenti tra enti (es. il coordinamento degli enti gestori), chi li ha istituiti e chi ne fa parte.",
+    hints={
+        "codice": _CODE_HINT.format(example="coordinamento-enti-gestori-novara"),
+        "nome": "Nome del coordinamento.",
+        "istituito_da": "Codice dell'ente (foglio enti) che ha istituito il coordinamento.",
+        "membri": "Codici degli enti membri (foglio enti), separati da ; (es. comune-novara;cisa-24).",
+    },
+    allowed={"istituito_da": Reference(("enti",)), "membri": Reference(("enti",), several=True)},
+)
+TAVOLI = Sheet(
+    "tavoli",
+    ("codice", "nome", "tipologia", "parte_di"),
+    about="I tavoli e gli organi di ogni coordinamento: tavolo politico, tavolo tecnico, ufficio di piano.",
+    hints={
+        "codice": _CODE_HINT.format(example="tavolo-politico"),
+        "nome": "Nome del tavolo (es. Tavolo Politico).",
+        "tipologia": "Tipo di organo, dall'elenco (es. tavolo-politico, tavolo-tecnico).",
+        "parte_di": "Codice del coordinamento (foglio coordinamenti) di cui il tavolo fa parte.",
+    },
+    allowed={"tipologia": CodeList("governance-body-kind"), "parte_di": Reference(("coordinamenti",))},
+)
 POSTI = Sheet(
-    "posti", ("codice", "tavolo", "nome", "ruolo"), ("per_conto_di", "designato_da", "requisiti", "quanti", "eventuale")
+    "posti",
+    ("codice", "tavolo", "nome", "ruolo"),
+    ("per_conto_di", "designato_da", "requisiti", "quanti", "eventuale"),
+    about="I posti di ogni tavolo: in quale ruolo, per conto di quale ente e chi li designa.",
+    hints={
+        "codice": _CODE_HINT.format(example="delegato-cisa-24"),
+        "tavolo": "Codice del tavolo (foglio tavoli) a cui appartiene il posto.",
+        "nome": "Descrizione del posto (es. Delegato dell'Assemblea di CISA 24).",
+        "ruolo": "Ruolo di chi occupa il posto, dall'elenco (es. presidente, delegato, consulente).",
+        "per_conto_di": "Codice dell'ente (foglio enti) che il posto rappresenta.",
+        "designato_da": "Codice dell'ente (foglio enti) che designa chi occupa il posto.",
+        "requisiti": "Chi può occupare il posto (es. Sindaci o Assessori ai servizi sociali).",
+        "quanti": "Quante persone occupano il posto: un numero intero.",
+        "eventuale": "sì se il posto è solo eventuale; no o vuoto se è sempre previsto.",
+    },
+    allowed={
+        "tavolo": Reference(("tavoli",)),
+        "ruolo": CodeList("role"),
+        "per_conto_di": Reference(("enti",)),
+        "designato_da": Reference(("enti",)),
+        "eventuale": Choices(("sì", "no")),
+    },
 )
-APPARTENENZE = Sheet("appartenenze", ("persona", "posto", "dal"), ("al",))
-OBIETTIVI = Sheet("obiettivi", ("organo", "posizione", "testo"))
-NORME = Sheet("norme", ("organo", "urn", "titolo"))
-CONTATTI = Sheet("contatti", ("organo", "nome"), ("telefono", "fax", "email", "pec"))
+APPARTENENZE = Sheet(
+    "appartenenze",
+    ("persona", "posto", "dal"),
+    ("al",),
+    about="Le persone che occupano i posti, dal giorno in cui iniziano al giorno in cui finiscono.",
+    hints={
+        "persona": "Nome e cognome della persona.",
+        "posto": "Codice del posto (foglio posti) che la persona occupa.",
+        "dal": "Data di inizio: una data (es. 01/03/2024) o il testo AAAA-MM-GG (es. 2024-03-01).",
+        "al": "Data di fine, come la data di inizio (vuota se l'incarico è in corso).",
+    },
+    allowed={"posto": Reference(("posti",))},
+    dates=("dal", "al"),
+)
+OBIETTIVI = Sheet(
+    "obiettivi",
+    ("organo", "posizione", "testo"),
+    about="Gli obiettivi di ogni tavolo o coordinamento, nel loro ordine.",
+    hints={
+        "organo": "Codice del tavolo (foglio tavoli) o del coordinamento (foglio coordinamenti).",
+        "posizione": "Posizione dell'obiettivo: 1, 2, 3..., senza ripetizioni per lo stesso organo.",
+        "testo": "Testo dell'obiettivo.",
+    },
+    allowed={"organo": _ORGANO},
+)
+NORME = Sheet(
+    "norme",
+    ("organo", "urn", "titolo"),
+    about="Le leggi e gli atti su cui si fonda ogni tavolo o coordinamento.",
+    hints={
+        "organo": "Codice del tavolo (foglio tavoli) o del coordinamento (foglio coordinamenti).",
+        "urn": "Identificativo URN:NIR dell'atto (es. urn:nir:stato:legge:2000-11-08;328).",
+        "titolo": "Titolo dell'atto.",
+    },
+    allowed={"organo": _ORGANO},
+)
+CONTATTI = Sheet(
+    "contatti",
+    ("organo", "nome"),
+    ("telefono", "fax", "email", "pec"),
+    about="I recapiti di enti, coordinamenti e tavoli: uffici, telefoni, fax, e-mail e PEC.",
+    hints={
+        "organo": "Codice dell'ente, del coordinamento o del tavolo (fogli enti, coordinamenti, tavoli).",
+        "nome": "Nome del recapito (es. Ufficio Politiche Sociali).",
+        "telefono": "Numeri di telefono, separati da ; (es. 0321 378851; +39 0321 378844).",
+        "fax": "Numeri di fax, separati da ;.",
+        "email": "Indirizzo e-mail.",
+        "pec": "Indirizzo di posta elettronica certificata.",
+    },
+    allowed={"organo": Reference(("enti", "tavoli", "coordinamenti"))},
+)
 SHEETS = (ENTI, COORDINAMENTI, TAVOLI, POSTI, APPARTENENZE, OBIETTIVI, NORME, CONTATTI)
 
 CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -67,7 +177,7 @@ class Builder:
         self.codes_seen: dict[str, set[str]] = {}
 
     def fail(self, row: Row, column: str | None, message: str) -> None:
-        self.problems.append(Problem(row.file, row.number, column, message))
+        self.problems.append(row.problem(column, message))
 
     def add(self, subject: str, predicate: str, obj: str | ox.Literal) -> None:
         value = obj if isinstance(obj, ox.Literal) else ox.NamedNode(obj)
@@ -87,7 +197,8 @@ class Builder:
             return None
         seen = self.codes_seen.setdefault(sheet.name, set())
         if code in seen:
-            self.fail(row, "codice", f"duplicate code '{code}' (already used in this file)")
+            place = "file" if row.letters is None else "sheet"
+            self.fail(row, "codice", f"duplicate code '{code}' (already used in this {place})")
             return None
         seen.add(code)  # even when the row has other problems, so a later duplicate is still caught
         return code
@@ -97,7 +208,8 @@ class Builder:
         for sheet in sheets:
             if value in self.iris[sheet.name]:
                 return self.iris[sheet.name][value]
-        where = " or ".join(s.file for s in sheets)
+        # A CSV user knows the sheets as files, a workbook user as sheets.
+        where = " or ".join(s.file if row.letters is None else s.name for s in sheets)
         self.fail(row, column, f"unknown reference '{value}': no row of {where} has that code")
         return None
 
@@ -198,7 +310,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         code = b.code(row, COORDINAMENTI)
         founder = b.ref(row, "istituito_da", ENTI)
         members = [
-            b.ref(Row(row.file, row.number, {"membri": m.strip()}), "membri", ENTI)
+            b.ref(row.with_cells({"membri": m.strip()}), "membri", ENTI)
             for m in row.get("membri").split(";")
             if m.strip()
         ]

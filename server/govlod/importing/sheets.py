@@ -1,23 +1,24 @@
-"""Reading the CSV sheets: encoding, columns and rows, with every problem named by file, row and column."""
+"""What every input format yields and every check reports: the sheets govlod knows, their rows, and
+the problems found in them, each named the way the user's own program shows the place."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from pathlib import Path
-
-from govlod.sources import os_reason
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Problem:
-    file: str
+    file: str  # a CSV file's name, a workbook sheet's name, or the path given on the command line
     row: int | None  # 1 is the header line; data rows start at 2, as a spreadsheet numbers them
     column: str | None
     message: str
+    cell: str | None = None  # in a workbook: "D7", or "7:7" for a whole row, as the spreadsheet names it
 
     def __str__(self) -> str:
+        if self.cell is not None:  # a workbook: posti!D7 (ruolo): ...
+            return f"{self.file}!{self.cell}" + (f" ({self.column})" if self.column else "") + f": {self.message}"
         where = (
             self.file + (f":{self.row}" if self.row is not None else "") + (f": {self.column}" if self.column else "")
         )
@@ -29,77 +30,77 @@ class Row:
     file: str
     number: int
     cells: dict[str, str]
+    # Column name -> column letter, for rows read from a workbook sheet; None for a CSV file.
+    letters: Mapping[str, str] | None = None
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "").strip()
 
+    def with_cells(self, cells: dict[str, str]) -> Row:
+        """The same row (file, number, columns' places) holding other values: one of several codes in a cell."""
+        return dataclasses.replace(self, cells=cells)
+
+    def problem(self, column: str | None, message: str) -> Problem:
+        """A problem in this row's `column` (or the whole row), named by cell in a workbook."""
+        cell = None
+        if self.letters is not None:
+            letter = self.letters.get(column or "")
+            cell = f"{letter}{self.number}" if letter else f"{self.number}:{self.number}"
+        return Problem(self.file, self.number, column, message, cell)
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """A column whose values come from a code list of the vocabulary (ontology/*.ttl)."""
+
+    scheme: str
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A column whose values come from a short fixed list."""
+
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A column holding the code of a row of other sheets (several, separated by ";", when `several`)."""
+
+    sheets: tuple[str, ...]
+    several: bool = False
+
+
+Allowed = CodeList | Choices | Reference
+
 
 @dataclass(frozen=True)
 class Sheet:
-    """One kind of record: its file name and its columns (required ones first)."""
+    """One kind of record: its name, its columns (required ones first), and what a template tells about them."""
 
     name: str
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
+    about: str = ""  # a line or two on what the sheet holds, for the templates' "Leggimi" sheet
+    hints: Mapping[str, str] = field(default_factory=dict)  # column -> how to fill it in, in Italian
+    allowed: Mapping[str, Allowed] = field(default_factory=dict)  # column -> where its values come from
+    dates: tuple[str, ...] = ()  # columns holding dates: every other column of a template is formatted as text
 
     @property
     def file(self) -> str:
         return f"{self.name}.csv"
 
-
-def _not_csv(raw: bytes) -> tuple[int, str] | None:
-    """(line, why) when the bytes are plainly no CSV sheet: a binary file, an XML file, nothing at all."""
-    if not raw.strip():
-        return 1, "the sheet is empty: it needs at least its header row"
-    if b"\0" in raw:
-        return raw[: raw.index(b"\0")].count(b"\n") + 1, "binary data, not a CSV sheet: save the sheet as CSV UTF-8"
-    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        # Never handed to an XML parser: the importer reads CSV only.
-        return 1, "an XML or HTML file, not a CSV sheet: save the sheet as CSV UTF-8"
-    return None
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)
 
 
-def _sheet_text(path: Path, sheet: Sheet, problems: list[Problem]) -> str | None:
-    """The sheet's text, or None when it cannot be read as a CSV sheet (the problem added)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(sheet.file, None, None, f"cannot read {path}: {os_reason(error)}"))
-        return None
-    if (refused := _not_csv(raw)) is not None:
-        problems.append(Problem(sheet.file, refused[0], None, refused[1]))
-        return None
-    try:
-        return raw.decode("utf-8-sig")  # spreadsheets often add a byte-order mark
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(sheet.file, line, None, "not UTF-8: save the sheet as CSV UTF-8"))
-        return None
-
-
-def read_sheet(path: Path, sheet: Sheet, problems: list[Problem]) -> list[Row]:
-    """The sheet's rows; problems with the file itself are added to `problems`."""
-    text = _sheet_text(path, sheet, problems)
-    if text is None:
-        return []
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","  # Italian spreadsheets export ";"
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = [c.strip() for c in reader.fieldnames or []]
+def header_problem(sheet: Sheet, columns: list[str]) -> str | None:
+    """What is wrong with a sheet's header row, whatever the format: a missing or an unknown column."""
     missing = [c for c in sheet.required if c not in columns]
     if missing:
-        problems.append(Problem(sheet.file, 1, None, f"missing column(s): {', '.join(missing)}"))
-        return []
-    unknown = [c for c in columns if c and c not in (*sheet.required, *sheet.optional)]
+        return f"missing column(s): {', '.join(missing)}"
+    unknown = [c for c in columns if c and c not in sheet.columns]
     if unknown:
-        known = ", ".join((*sheet.required, *sheet.optional))
-        problems.append(
-            Problem(sheet.file, 1, None, f"unknown column(s): {', '.join(unknown)}; the columns are: {known}")
-        )
-        return []
-    rows = []
-    for number, record in enumerate(reader, start=2):
-        cells = {(k or "").strip(): (v or "") for k, v in record.items()}
-        if any(v.strip() for v in cells.values()):
-            rows.append(Row(sheet.file, number, cells))
-    return rows
+        return f"unknown column(s): {', '.join(unknown)}; the columns are: {', '.join(sheet.columns)}"
+    return None

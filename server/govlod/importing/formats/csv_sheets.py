@@ -1,0 +1,91 @@
+"""CSV sheets: one UTF-8 file per sheet, named after it, the header on the first line; and the empty
+CSV templates, which hold only that header (a hint line would be read as a record)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from govlod.importing.formats import Read
+from govlod.importing.sheets import Problem, Row, Sheet, header_problem
+from govlod.sources import os_reason
+
+
+def _not_csv(raw: bytes) -> tuple[int, str] | None:
+    """(line, why) when the bytes are plainly no CSV sheet: a binary file, an XML file, nothing at all."""
+    if not raw.strip():
+        return 1, "the sheet is empty: it needs at least its header row"
+    if b"\0" in raw:
+        return raw[: raw.index(b"\0")].count(b"\n") + 1, "binary data, not a CSV sheet: save the sheet as CSV UTF-8"
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        # Never handed to an XML parser: the importer reads CSV only.
+        return 1, "an XML or HTML file, not a CSV sheet: save the sheet as CSV UTF-8"
+    return None
+
+
+def _sheet_text(path: Path, sheet: Sheet, problems: list[Problem]) -> str | None:
+    """The sheet's text, or None when it cannot be read as a CSV sheet (the problem added)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(sheet.file, None, None, f"cannot read {path}: {os_reason(error)}"))
+        return None
+    if (refused := _not_csv(raw)) is not None:
+        problems.append(Problem(sheet.file, refused[0], None, refused[1]))
+        return None
+    try:
+        return raw.decode("utf-8-sig")  # spreadsheets often add a byte-order mark
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(Problem(sheet.file, line, None, "not UTF-8: save the sheet as CSV UTF-8"))
+        return None
+
+
+def read_sheet(path: Path, sheet: Sheet, problems: list[Problem]) -> list[Row]:
+    """The sheet's rows; problems with the file itself are added to `problems`."""
+    text = _sheet_text(path, sheet, problems)
+    if text is None:
+        return []
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","  # Italian spreadsheets export ";"
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = [c.strip() for c in reader.fieldnames or []]
+    if (wrong := header_problem(sheet, columns)) is not None:
+        problems.append(Problem(sheet.file, 1, None, wrong))
+        return []
+    rows = []
+    for number, record in enumerate(reader, start=2):
+        cells = {(k or "").strip(): (v or "") for k, v in record.items()}
+        if any(v.strip() for v in cells.values()):
+            rows.append(Row(sheet.file, number, cells))
+    return rows
+
+
+def read(path: Path, sheets: Sequence[Sheet]) -> Read:
+    """One CSV file: the rows of the sheet it is named after."""
+    result = Read()
+    sheet = next((s for s in sheets if s.file == path.name), None)
+    if sheet is None:
+        names = ", ".join(s.file for s in sheets)
+        result.problems.append(Problem(path.name, None, None, f"not a sheet govlod knows; the sheets are: {names}"))
+        return result
+    result.rows[sheet.name] = read_sheet(path, sheet, result.problems)
+    return result
+
+
+def write_template(sheets: Sequence[Sheet], folder: Path, readme: str) -> list[Path]:
+    """One CSV file per sheet holding its header, and README.txt with what the workbooks put in notes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sheet in sheets:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(sheet.columns)
+        path = folder / sheet.file
+        path.write_text(out.getvalue(), encoding="utf-8")
+        written.append(path)
+    path = folder / "README.txt"
+    path.write_text(readme, encoding="utf-8")
+    written.append(path)
+    return written

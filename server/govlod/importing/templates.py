@@ -1,0 +1,179 @@
+"""`govlod template`: the empty workbooks (and CSV files) a publisher fills in for `govlod import`.
+
+What a template says is decided here once, from the sheets' definitions and the vocabulary's code
+lists; `formats/xlsx.py`, `formats/ods.py` and `formats/csv_sheets.py` only write it down:
+
+- a first sheet, "Leggimi", with a line on each sheet, how to fill in each column, and the link to
+  the vocabulary;
+- one sheet per kind of record, its header row holding the column names the importer reads, each
+  header cell with a note (the hint), and nothing else: the hints never sit where data is read;
+- dropdown lists where a column takes a code-list value (from a hidden "liste" sheet) or the code of
+  a row of another sheet (from that sheet's `codice` column, or, when the code may be of a row of
+  several sheets, from a column of "liste" that stacks their codes with formulas)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from govlod.importing.formats import column_letter
+from govlod.importing.records import SHEETS
+from govlod.importing.sheets import Choices, CodeList, Reference, Sheet
+from govlod.namespaces import CANONICAL_BASE
+
+FORMATS = ("xlsx", "ods", "csv")
+NAME = "govlod"  # the workbook's file name: govlod.xlsx, govlod.ods
+README = "Leggimi"
+LISTS = "liste"
+ROWS = 1000  # data rows of each sheet given dropdowns and cell formats: rows 2 to 1001
+VOCABULARY = CANONICAL_BASE + "ontology"
+# Written into every archive in place of the time of writing, so the same template gives the same bytes.
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of the hidden "liste" sheet: fixed values, or the codes of the rows of several sheets."""
+
+    letter: str
+    title: str
+    values: tuple[str, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()  # (sheet, letter of its codice column), stacked in this order
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    """A column's dropdown list: from a column of "liste", or from the codice column of one sheet."""
+
+    column: str
+    letter: str  # the column's letter in its own sheet
+    hint: str
+    strict: bool  # refuse values not in the list; off where a cell holds several codes separated by ";"
+    listed: ListColumn | None = None
+    source: tuple[str, str] | None = None  # (sheet, letter of its codice column)
+
+
+@dataclass(frozen=True)
+class Template:
+    sheets: tuple[Sheet, ...]
+    readme: tuple[tuple[str, ...], ...]  # the rows of the "Leggimi" sheet
+    lists: tuple[ListColumn, ...]
+    dropdowns: dict[str, tuple[Dropdown, ...]]  # sheet name -> its dropdowns
+
+
+def code_column(sheet: Sheet) -> str:
+    return column_letter(sheet.columns.index("codice") + 1)
+
+
+def hint(sheet: Sheet, column: str) -> str:
+    """The column's hint, saying whether it must be filled in (a code may be left empty: see its hint)."""
+    needed = "" if column == "codice" else "Obbligatoria." if column in sheet.required else "Facoltativa."
+    return f"{sheet.hints.get(column, '')} {needed}".strip()
+
+
+def readme_rows(sheets: Sequence[Sheet]) -> tuple[tuple[str, ...], ...]:
+    rows: list[tuple[str, ...]] = [
+        ("Modello per govlod import",),
+        ("Compila un foglio per ogni tipo di dato. La prima riga ha i nomi delle colonne: non cambiarli.",),
+        ("Ogni intestazione ha una nota che spiega la colonna; le colonne con un elenco ne accettano i valori.",),
+        ("I codici (colonne codice) collegano i fogli tra loro: un posto nomina il codice del suo tavolo e così via.",),
+        ("Importa il file con: govlod import govlod.xlsx --publisher codice-del-tuo-ente",),
+        ("Il vocabolario (significato dei dati ed elenchi di codici):", VOCABULARY),
+        (),
+        ("Foglio", "Contenuto"),
+        *((sheet.name, sheet.about) for sheet in sheets),
+        (),
+        ("Foglio", "Colonna", "Come compilarla"),
+        *((sheet.name, column, hint(sheet, column)) for sheet in sheets for column in sheet.columns),
+    ]
+    return tuple(rows)
+
+
+def build_template(codes: dict[str, set[str]], sheets: Sequence[Sheet] = SHEETS) -> Template:
+    """The template's content, whatever the format it is written in."""
+    by_name = {sheet.name: sheet for sheet in sheets}
+    lists: dict[object, ListColumn] = {}
+    dropdowns: dict[str, tuple[Dropdown, ...]] = {}
+    for sheet in sheets:
+        found = []
+        for index, column in enumerate(sheet.columns, start=1):
+            allowed = sheet.allowed.get(column)
+            if allowed is None:
+                continue
+            letter = column_letter(index)
+            strict = not (isinstance(allowed, Reference) and allowed.several)
+            if isinstance(allowed, Reference) and len(allowed.sheets) == 1:
+                target = by_name[allowed.sheets[0]]
+                found.append(
+                    Dropdown(column, letter, hint(sheet, column), strict, source=(target.name, code_column(target)))
+                )
+                continue
+            if allowed not in lists:
+                place = column_letter(len(lists) + 1)
+                match allowed:
+                    case CodeList(scheme):
+                        lists[allowed] = ListColumn(place, scheme, values=tuple(sorted(codes.get(scheme, ()))))
+                    case Choices(values):
+                        lists[allowed] = ListColumn(place, "/".join(values), values=values)
+                    case Reference(names):
+                        stacked = tuple((name, code_column(by_name[name])) for name in names)
+                        lists[allowed] = ListColumn(place, " + ".join(names), sources=stacked)
+            found.append(Dropdown(column, letter, hint(sheet, column), strict, listed=lists[allowed]))
+        dropdowns[sheet.name] = tuple(found)
+    return Template(tuple(sheets), readme_rows(sheets), tuple(lists.values()), dropdowns)
+
+
+def readme_text(template: Template) -> str:
+    """The "Leggimi" sheet as plain text, for the CSV templates, which cannot hold notes."""
+    lines = [
+        "Modelli CSV per govlod import: un file per foglio, con la sola riga delle intestazioni.",
+        "Salva ogni foglio come CSV UTF-8, con il nome del file invariato (es. posti.csv).",
+        "Le stesse spiegazioni, con elenchi a discesa, sono nei modelli govlod.xlsx e govlod.ods.",
+        "",
+    ]
+    for row in template.readme[1:]:
+        lines.append("\t".join(row))
+    allowed = [f"{column.title}: {', '.join(column.values)}" for column in template.lists if column.values]
+    return "\n".join([*lines, "", "Elenchi di codici", *allowed]) + "\n"
+
+
+def normalized_zip(data: bytes, stored: Sequence[str] = ()) -> bytes:
+    """The same archive with fixed times and attributes, its parts in their order, so that writing the
+    same template twice gives the same bytes; the parts named in `stored` are kept uncompressed
+    (OpenDocument's "mimetype", which must come first and unpacked)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
+            fixed.create_system = 3  # as on Unix, wherever it is written
+            fixed.external_attr = 0o644 << 16
+            fixed.compress_type = zipfile.ZIP_STORED if info.filename in stored else zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info), compresslevel=9)
+    return out.getvalue()
+
+
+def write_template(kind: str, out: Path, codes: dict[str, set[str]]) -> list[Path]:
+    """Write the template in `kind` (xlsx, ods or csv): a workbook at `out` (or `out`/govlod.KIND when
+    `out` is a folder), or the CSV files in the folder `out`. The files written."""
+    from govlod.importing.command import write_atomically
+
+    template = build_template(codes)
+    if kind == "csv":
+        from govlod.importing.formats import csv_sheets
+
+        return csv_sheets.write_template(template.sheets, out, readme_text(template))
+    path = out if out.suffix.lower() == f".{kind}" else out / f"{NAME}.{kind}"
+    if kind == "xlsx":
+        from govlod.importing.formats import xlsx
+
+        data = xlsx.template_bytes(template)
+    else:
+        from govlod.importing.formats import ods
+
+        data = ods.template_bytes(template)
+    write_atomically(path, data)
+    path.chmod(0o644)  # a file to share, not the private temporary file it was written as
+    return [path]

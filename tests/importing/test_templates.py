@@ -1,0 +1,87 @@
+"""`govlod template`: the committed templates are what the command writes, byte for byte; every column
+has a hint; the dropdowns are there, read back with the libraries a spreadsheet file is read with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from odfdo import Document
+
+from govlod.importing.records import SHEETS
+from govlod.importing.templates import hint
+from tests.helpers import run_govlod
+from tests.importing.workbooks import TEMPLATES
+
+# Column -> what its dropdown offers, in every format: a code list, or another sheet's codes.
+DROPDOWNS = {
+    "enti": {"C": "liste!$A$", "H": "enti!$A$"},
+    "coordinamenti": {"C": "enti!$A$", "D": "enti!$A$"},
+    "tavoli": {"C": "liste!$B$", "D": "coordinamenti!$A$"},
+    "posti": {"B": "tavoli!$A$", "D": "liste!$C$", "E": "enti!$A$", "F": "enti!$A$", "I": "liste!$D$"},
+    "appartenenze": {"B": "posti!$A$"},
+    "obiettivi": {"A": "liste!$E$"},
+    "norme": {"A": "liste!$E$"},
+    "contatti": {"A": "liste!$F$"},
+}
+
+
+def test_the_committed_templates_are_what_the_command_writes(tmp_path: Path) -> None:
+    for kind in ("csv", "xlsx", "ods"):
+        result = run_govlod("template", "--format", kind, "--out", str(tmp_path))
+        assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in TEMPLATES.iterdir() if p.is_file())
+    assert written == committed
+    drifted = [name for name in written if (tmp_path / name).read_bytes() != (TEMPLATES / name).read_bytes()]
+    assert drifted == [], "regenerate data/templates with govlod template (see README.md)"
+
+
+def test_every_column_of_every_sheet_has_a_hint_short_enough_for_a_dropdown_prompt() -> None:
+    for sheet in SHEETS:
+        assert set(sheet.hints) == set(sheet.columns), sheet.name
+        assert all(len(hint(sheet, column)) <= 255 for column in sheet.columns)  # Excel's limit for a prompt
+
+
+def test_the_xlsx_template_has_notes_on_its_headers_and_dropdowns() -> None:
+    book = openpyxl.load_workbook(TEMPLATES / "govlod.xlsx")
+    assert book.sheetnames == ["Leggimi", *(s.name for s in SHEETS), "liste"]
+    assert book["liste"].sheet_state == "hidden"
+    assert any("https://w3id.org/govlod/ontology" in str(c.value) for row in book["Leggimi"].iter_rows() for c in row)
+    for sheet in SHEETS:
+        worksheet = book[sheet.name]
+        assert [c.value for c in worksheet[1]] == list(sheet.columns)
+        assert all(c.comment is not None and c.comment.text == hint(sheet, c.value) for c in worksheet[1])
+        found = {}
+        for validation in worksheet.data_validations.dataValidation:
+            assert validation.type == "list"
+            [cells] = validation.sqref.ranges
+            found[cells.coord.split(":")[0].rstrip("0123456789")] = validation.formula1
+            assert cells.coord.endswith("1001")
+        assert sorted(found) == sorted(DROPDOWNS[sheet.name])
+        assert all(DROPDOWNS[sheet.name][column] in formula for column, formula in found.items())
+    roles = [c.value for c in book["liste"]["C"][1:] if c.value]
+    assert "presidente" in roles and "delegato" in roles
+
+
+def test_the_ods_template_has_notes_on_its_headers_and_dropdowns() -> None:
+    document = Document(TEMPLATES / "govlod.ods")
+    tables = {table.name: table for table in document.body.get_tables()}
+    assert list(tables) == ["Leggimi", *(s.name for s in SHEETS), "liste"]
+    conditions = {
+        v.get_attribute_string("table:name"): v.get_attribute_string("table:condition")
+        for v in document.body.get_elements("table:content-validations/table:content-validation")
+    }
+    for sheet in SHEETS:
+        table = tables[sheet.name]
+        header = table.get_elements("table:table-row")[0]
+        notes = [cell.get_element("office:annotation") for cell in header.get_elements("table:table-cell")]
+        assert [n.text_content if n else None for n in notes] == [hint(sheet, c) for c in sheet.columns]
+        data = table.get_elements("table:table-row")[1]
+        assert data.get_attribute_integer("table:number-rows-repeated") == 1000
+        names = [c.get_attribute_string("table:content-validation-name") for c in data.get_elements("table:table-cell")]
+        found = {"ABCDEFGHI"[i]: conditions[name] for i, name in enumerate(names) if name}
+        assert sorted(found) == sorted(DROPDOWNS[sheet.name])
+        for column, condition in found.items():
+            target, letter = DROPDOWNS[sheet.name][column].split("!")
+            assert f"[${target}.{letter}" in str(condition) and str(condition).startswith("of:cell-content-is-in-list(")
