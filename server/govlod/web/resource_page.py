@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from govlod.documents import INCOMING_PAGE, Document
+from govlod.web.composition import Picture, composition
 
 VOCABULARY_LABELS = Path(__file__).parent / "vocabulary_labels.ttl"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -54,6 +55,12 @@ class ResourceView:
     incoming_total: int = 0
     links_page: int = 1
     links_pages: int = 1
+    lang: str = "it"  # the language the page is in
+
+    def composition(self, seats: Sequence[Mapping[str, str]]) -> list[Picture]:
+        """The pictures of the resource's composition, when it is a table with `seats` (the rows
+        of its governance view): one layout for wide screens and one for phones."""
+        return composition(self.label, seats, self.lang)
 
 
 @functools.cache
@@ -172,4 +179,5 @@ def resource_view(document: Document, lang: str, vocabulary: str) -> ResourceVie
         incoming_total=document.incoming_total,
         links_page=document.incoming_offset // INCOMING_PAGE + 1,
         links_pages=max(1, -(-document.incoming_total // INCOMING_PAGE)),
+        lang=lang,
     )
