@@ -134,3 +134,25 @@ def test_of_two_whole_answers_the_one_that_needs_no_surroundings_is_the_match() 
     province = Entity("p", ["Provincia di Novara"], {"T"}, context="Coordinamento degli Enti Gestori")
     found = reconcile([province, coordination], "Coordinamento enti gestori provincia di Novara")
     assert [(c.entity.iri, c.score, c.match) for c in found] == [("c", 100.0, True), ("p", 100.0, False)]
+
+
+def test_a_legal_form_alone_matches_nothing() -> None:
+    sercop = [Entity("s", ["Sercop a.s.c"], {"T"})]
+    assert reconcile(sercop, "a.s.c.") == []
+    assert reconcile(sercop, "Azienda Speciale Consortile") == []
+
+
+def test_an_identifier_that_agrees_outweighs_a_territory_that_does_not() -> None:
+    found = reconcile(BODIES, "CISA 24", properties=[], places=["Vercelli"])
+    assert found == []
+    sercop = Entity("s", ["Sercop"], {"T"}, {PIVA: {"05728560961"}}, territories=["Provincia di Milano"])
+    agreed = reconcile([sercop], "Sercop", properties=[(PIVA, "05728560961")], places=["Novra"])
+    assert [(c.entity.iri, c.match) for c in agreed] == [("s", True)]
+
+
+def test_a_territory_agrees_by_its_whole_name_or_acronym_not_by_one_of_its_words() -> None:
+    alessandria = Entity("a", ["CISS Acqui"], {"T"}, territories=["Provincia di Alessandria", "AL"])
+    assert territory_verdict(alessandria, ["AL"]) is True  # "al" is also a stop word
+    assert territory_verdict(alessandria, ["Provincia"]) is None  # a level names no territory
+    giorgio = Entity("g", ["CISA San Giorgio"], {"T"}, territories=["Comune di San Giorgio Canavese"])
+    assert territory_verdict(giorgio, ["San"]) is False

@@ -5,7 +5,8 @@ A name is compared word by word, whatever its case, accents and dotted abbreviat
 names hold, "comune", tells less than "ghemme"). Words pair with the entity's words exactly, or as a
 misspelling when long enough and close enough (rapidfuzz's similarity); a query word that is not
 in the name but names the territory the entity lies within ("CISA 24 (NO)", "ISPA Arona Novara")
-is explained by it, and a legal form added or dropped ("Consorzio", "a.s.c.") counts for nothing.
+is explained by it; a legal form the query adds ("Consorzio", "a.s.c.") counts for nothing, one it
+leaves out of the entity's name for a quarter of its weight.
 The score is the harmonic mean of how much of the query the name explains and how much of the name
 the query holds, 0-100: a post named after a body ("Direttore di CISA 24") holds words that a query
 for the body lacks, so the body scores higher.
@@ -33,7 +34,8 @@ STOP_WORDS = frozenset(
     {"di", "del", "della", "dei", "degli", "delle", "e", "ed", "il", "lo", "la", "i", "gli", "le", "per"}
     | {"a", "al", "alla", "ai", "da", "dal", "dalla", "dai", "in", "nel", "nella", "d", "l"}
 )
-# Legal forms registries add or drop at will: in a name or a query, unpaired, they count for nothing.
+# Legal forms registries add or drop at will: unpaired in a query they count for nothing, unpaired in
+# a name for LEGAL_FORM_SHARE of their weight.
 LEGAL_FORMS = frozenset({"consorzio", "azienda", "speciale", "consortile", "asc", "ente", "spa", "srl"})
 # Words of territories' names that say which level they are, not which one: "Provincia di Novara"
 # agrees with a territory given as "Novara".
@@ -130,9 +132,18 @@ def _pairs(
     return paired
 
 
+def territory_words(name: str) -> frozenset[str]:
+    """The words that say which territory a name is ("novara" of "Provincia di Novara"), not its
+    level; a province's acronym as it is, even one that is also a word ("AL", "LO", "NO")."""
+    text = name.strip()
+    if len(text) == 2 and text.isalpha() and text.isupper():
+        return frozenset({text.lower()})
+    return frozenset(w for w in words(text) if w not in TERRITORY_LEVELS)
+
+
 def place_words(territories: Iterable[str]) -> frozenset[str]:
-    """The words that name the territories ("novara", "no", "piemonte"), not their level."""
-    return frozenset(w for name in territories for w in words(name) if w not in TERRITORY_LEVELS)
+    """The words that name the territories ("novara", "no", "piemonte")."""
+    return frozenset().union(*(territory_words(name) for name in territories))
 
 
 @dataclass(frozen=True)
@@ -184,8 +195,8 @@ def compare(query: str, name: str, weights: WordWeights = UNIFORM, surroundings:
     explained (by `surroundings`, where the entity lies, or as a legal form)."""
     asked, known = words(query), words(name)
     paired = _pairs(asked, known, acronyms(name)) if asked and known else {}
-    if not paired:
-        return Comparison(0.0, known=frozenset(known))
+    if all(known[j] in LEGAL_FORMS for j, _ in paired.values()):
+        return Comparison(0.0, known=frozenset(known))  # nothing paired, or a legal form alone ("a.s.c.")
     # A query whose every word names the entity's surroundings may name one of them, not the entity.
     unpaired = [word for i, word in enumerate(asked) if i not in paired]
     around = NOWHERE if surroundings.hold(asked) else surroundings
@@ -268,12 +279,11 @@ def territory_verdict(entity: Entity, places: Sequence[str]) -> bool | None:
     """True when one of the territories given ("Novara", "Provincia di Novara", "NO") is one the
     entity lies within, False when the entity's territories are known and none is, None when there
     is nothing to compare."""
-    given = [set(words(place)) - TERRITORY_LEVELS for place in places]
-    given = [place for place in given if place]
+    given = [found for place in places if (found := territory_words(place))]
     if not given or not entity.territories:
         return None
-    known = [set(words(name)) - TERRITORY_LEVELS for name in entity.territories]
-    return any(place <= territory for place in given for territory in known if territory)
+    known = {territory_words(name) for name in entity.territories}
+    return any(place in known for place in given)
 
 
 def reconcile(
@@ -298,8 +308,8 @@ def reconcile(
             continue
         verdict = _identifier_verdict(entity, properties or [])
         territory = territory_verdict(entity, places)
-        if verdict is False or territory is False:
-            continue  # an identifier or a territory that disagrees is a different entity
+        if verdict is False or (territory is False and not verdict):
+            continue  # an identifier that disagrees is a different entity; so is a territory, unless one agrees
         best_name, best = max(
             ((n, compare(query, n, weights, _surroundings(entity))) for n in entity.names),
             key=lambda p: (p[1].score, -p[1].explained),

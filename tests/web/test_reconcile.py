@@ -112,6 +112,15 @@ def test_candidates_carry_the_features_behind_their_score(server: RunningServer)
             "by name": {"query": "Consorzio CISA Ovset Ticino"},
             "by territory": {"query": "CISA 24", "properties": [{"pid": "withinTerritoryOf", "v": "NO"}]},
             "territory in the name": {"query": "C.I.S.A. 24 (Provincia di Novara)"},
+            "territory by id": {
+                "query": "CISA 24",
+                "properties": [{"pid": "withinTerritoryOf", "v": {"id": "organization/provincia-novara"}}],
+            },
+            "acronym that is a word": {"query": "CISA 24", "properties": [{"pid": "withinTerritoryOf", "v": "AL"}]},
+            "a level, no territory": {
+                "query": "CISA 24",
+                "properties": [{"pid": "withinTerritoryOf", "v": "Provincia"}],
+            },
             "elsewhere in the name": {"query": "CISA 24 (Regione Lombardia)"},
             "by identifier": {
                 "query": "Sercop Rho",
@@ -136,6 +145,11 @@ def test_candidates_carry_the_features_behind_their_score(server: RunningServer)
         True,
         True,
     )
+    # A reconciled value's id names the territory; an acronym is compared as it is; a level is none.
+    assert answer["territory by id"]["result"][0]["id"] == "organization/cisa-24"
+    assert answer["territory by id"]["result"][0]["match"]
+    assert "organization/cisa-24" not in [c["id"] for c in answer["acronym that is a word"]["result"]]
+    assert answer["a level, no territory"]["result"][0]["id"] == "organization/cisa-24"
     # A territory the data does not hold stays words of the name, which CISA 24's does not explain.
     assert not any(c["match"] for c in answer["elsewhere in the name"]["result"])
     # The identifier settles the score; the name alone would not have.

@@ -23,8 +23,8 @@ from govlod.reconciliation import (
     Entity,
     WordWeights,
     identifier_key,
+    territory_words,
 )
-from govlod.reconciliation import words as identity_words
 from govlod.search import normalise
 
 SEARCH_CANDIDATES = 400  # names read for one query before they are ranked in Python
@@ -33,6 +33,19 @@ ENOUGH_CANDIDATES = 10  # a reconciliation query stops letting words go once thi
 RAREST_WORDS = 3  # and also reads this many entities for each of its rarest words
 TYPO_SIMILARITY = 75.0  # how close (0-100) a word must be to a word of the names to be read as its misspelling
 ISTAT_CODE = "https://w3id.org/govlod/ontology#istatCode"
+# The kinds of body that are territories: places a query or a property may name.
+TERRITORY_KINDS = tuple(
+    f"https://w3id.org/govlod/id/concept/body-kind/{kind}" for kind in ("regione", "provincia", "comune")
+)
+IS_TERRITORY = (
+    "EXISTS (SELECT 1 FROM resource_kind JOIN kind ON kind.id = resource_kind.kind "
+    "WHERE resource_kind.resource = {body} AND kind.iri IN (?, ?, ?))"
+)
+MOST_WORDS = 12  # of a query's words, the rarest this many drive the lookup (each costs a few statements)
+MOST_SPELT = 32  # distinct words of a query looked up as possible misspellings
+MOST_PLACES = 3  # territories of one query looked within
+# Words of territories' names in other languages that name no territory ("Province of Novara").
+OTHER_LEVEL_WORDS = frozenset({"province", "region", "municipality", "city", "of", "the"})
 
 KIND_JOIN = (
     "resource_kind JOIN kind ON kind.id = resource_kind.kind JOIN resource ON resource.id = resource_kind.resource"
@@ -315,8 +328,9 @@ class ReleaseIndex:
         territories given in `places`, or an identifier equal to one given."""
         known = self._words()
         # Legal forms ("Consorzio") last: names drop and add them at will, so they are let go first.
-        asked = set(self._spelt(normalise(query).split())) - STOP_WORDS
-        words = sorted(asked & set(known), key=lambda w: (w in LEGAL_FORMS, known[w], w))
+        distinct = sorted(set(normalise(query).split()) - STOP_WORDS)[:MOST_SPELT]
+        asked = set(self._spelt(distinct))
+        words = sorted(asked & set(known), key=lambda w: (w in LEGAL_FORMS, known[w], w))[:MOST_WORDS]
         ids: set[int] = set()
         # Drop the commonest word until names hold the rest: "Consorzio CISA 24 di Novara" finds
         # "CISA 24" once "di", "consorzio" and "novara" are let go; each step is one indexed lookup.
@@ -328,8 +342,10 @@ class ReleaseIndex:
         # Some words may say where the entity lies: "Tavolo Politico … di Novara" is one of a
         # country's thousand "Tavolo Politico", the one within the territory that Novara names.
         ids |= self._named_within_territory(words)
-        for place in places:  # one of a country's "Tavolo Tecnico", within the Province given
-            ids |= self._named_within(words, self._territorial_names(_place_words(place), RECONCILE_CANDIDATES))
+        given = list(dict.fromkeys(tuple(found) for place in places if (found := _place_words(place))))
+        for place_words in given[:MOST_PLACES]:  # one of a country's "Tavolo Tecnico", within the Province given
+            bodies = self._territorial_names(list(place_words), RECONCILE_CANDIDATES, territories_only=True)
+            ids |= self._named_within(words, bodies)
         # And names holding any one of the rarest words: a rare word that happens to be absent from
         # the names matched above ("cisa" where "consorzio" is rarer still) still finds its entity.
         for word in words[:RAREST_WORDS]:
@@ -344,17 +360,29 @@ class ReleaseIndex:
 
     @functools.cached_property
     def _territorial_words(self) -> frozenset[str]:
-        """The words of the names of territorial bodies (those resources lie within), read once per build."""
+        """The words that name the bodies other resources lie within (Regions, Provinces, Comuni,
+        managing bodies), not their level or legal form; read once per build."""
         rows = self._db.execute("SELECT normal FROM name WHERE resource IN (SELECT DISTINCT body FROM territory)")
-        return frozenset(word for (normal,) in rows for word in normal.split()) - STOP_WORDS
+        ignored = STOP_WORDS | TERRITORY_LEVELS | LEGAL_FORMS | OTHER_LEVEL_WORDS
+        return frozenset(word for (normal,) in rows for word in normal.split()) - ignored
 
-    def _territorial_names(self, words: list[str], limit: int) -> list[int]:
-        """Territorial bodies (those that resources lie within) whose names hold every one of `words`."""
+    def _territorial_names(self, words: list[str], limit: int, territories_only: bool = False) -> list[int]:
+        """Bodies whose names hold every one of `words`: Regions, Provinces and Comuni only, or any body
+        other resources lie within (a managing body's seats lie within it)."""
+        if not words:
+            return []
+        if not territories_only:  # any body other resources lie within: a managing body too
+            rows = self._db.execute(
+                "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
+                "WHERE name_words MATCH ? AND EXISTS (SELECT 1 FROM territory WHERE territory.body = name.resource) "
+                "LIMIT ?",
+                (_all_words(words, last_is_prefix=False), limit),
+            )
+            return [resource for (resource,) in rows]
         rows = self._db.execute(
             "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
-            "WHERE name_words MATCH ? AND EXISTS (SELECT 1 FROM territory WHERE territory.body = name.resource) "
-            "LIMIT ?",
-            (_all_words(words, last_is_prefix=False), limit),
+            "WHERE name_words MATCH ? AND " + IS_TERRITORY.format(body="name.resource") + " LIMIT ?",
+            (_all_words(words, last_is_prefix=False), *TERRITORY_KINDS, limit),
         )
         return [resource for (resource,) in rows]
 
@@ -363,7 +391,9 @@ class ReleaseIndex:
         split into those some territory's name holds and the rest, and the rest let go, commonest
         first, until a name within one of those territories holds them."""
         places = [word for word in words if word in self._territorial_words]
-        rest = [word for word in words if word not in places]
+        # Levels and legal forms ("comune", "consorzio") tell no entity apart and are held by names
+        # by the ten thousand: looking them up within a territory costs most and finds least.
+        rest = [word for word in words if word not in places and word not in TERRITORY_LEVELS | LEGAL_FORMS]
         if not places or not rest:
             return set()
         return self._named_within(rest, self._territorial_names(places, RECONCILE_CANDIDATES))
@@ -399,10 +429,12 @@ class ReleaseIndex:
         return found
 
     def territory_named(self, text: str) -> bool:
-        """Whether `text` ("Novara", "Provincia di Novara") is the name of a territory of the data."""
+        """Whether `text` ("Novara", "Provincia di Novara") names a Region, Province or Comune of the data."""
         place = _place_words(text)
         return (
-            bool(place) and all(w in self._territorial_words for w in place) and bool(self._territorial_names(place, 1))
+            bool(place)
+            and all(w in self._territorial_words for w in place)
+            and bool(self._territorial_names(place, 1, territories_only=True))
         )
 
     def entities(self, ids: Sequence[int]) -> list[Entity]:
@@ -430,8 +462,9 @@ class ReleaseIndex:
         their provinces' acronyms ("NO"), as registries write them after a name."""
         yield from self._db.execute(
             f"SELECT territory.resource, name.text FROM territory JOIN name ON name.resource = territory.body "
-            f"WHERE territory.resource IN ({marks}) AND territory.body != territory.resource",
-            chunk,
+            f"WHERE territory.resource IN ({marks}) AND territory.body != territory.resource AND "
+            + IS_TERRITORY.format(body="territory.body"),
+            [*chunk, *TERRITORY_KINDS],
         )
         for number, code in self._db.execute(
             # CROSS JOIN keeps SQLite from scanning every ISTAT code for the few territories asked.
@@ -458,7 +491,7 @@ def _in_chunks(ids: Sequence[int]) -> Iterator[tuple[list[int], str]]:
 
 def _place_words(text: str) -> list[str]:
     """The words of a territory's name that say which it is ("novara"), not its level ("provincia")."""
-    return [word for word in identity_words(text) if word not in TERRITORY_LEVELS]
+    return sorted(territory_words(text))
 
 
 def _lang(lang: str) -> str:

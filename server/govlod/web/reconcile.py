@@ -38,6 +38,7 @@ from govlod.reconciliation import (
     place_hints,
     reconcile,
     territory_verdict,
+    territory_words,
 )
 from govlod.search import normalise
 from govlod.web.runtime import Runtime
@@ -363,7 +364,7 @@ def _answer(runtime: Runtime, queries: Sequence[Query]) -> list[list[dict[str, A
     service_kinds = [t["id"] for t in _default_types(runtime)]
     answers = []
     for asked in queries:
-        q = _with_place_hints(index, asked)
+        q = _with_place_hints(runtime, index, asked)
         candidates = reconcile(
             _pool(index, q), q.text, list(q.types) or service_kinds, q.properties, q.limit, q.ids, weights, q.places
         )
@@ -371,18 +372,37 @@ def _answer(runtime: Runtime, queries: Sequence[Query]) -> list[list[dict[str, A
     return answers
 
 
-def _with_place_hints(index: ReleaseIndex, query: Query) -> Query:
-    """The query with the territories it names in parentheses ("CISS Borgomanero (Novara)") given as
-    places, as a registry's province column would be; other parenthesised words stay in its text."""
+def _with_place_hints(runtime: Runtime, index: ReleaseIndex, query: Query) -> Query:
+    """The query with its territories as the index names them: a reconciled value's id (as OpenRefine
+    sends a reconciled cell) read as its label, and the Regions, Provinces or Comuni named in
+    parentheses ("CISS Borgomanero (Novara)") given as places, as a registry's province column
+    would be. A hint's words stay in the text, but for its level ("Provincia"), so that an exact
+    name with a place in it ("dirigente (Rivoli 3)") stays exact."""
+    given = [_place_label(runtime, index, place) for place in query.places]
     text, hints = place_hints(query.text)
-    places = [hint for hint in hints if index.territory_named(hint)]
-    if not places:
-        return query
-    others = " ".join(hint for hint in hints if hint not in places)
-    return replace(query, text=f"{text} {others}".strip(), places=(*query.places, *places))
+    named = [hint for hint in hints if index.territory_named(hint)]
+    if named:
+        kept = [" ".join(sorted(territory_words(hint))) if hint in named else hint for hint in hints]
+        text = " ".join([text, *kept])
+    else:
+        text = query.text
+    places = tuple(dict.fromkeys([*given, *named]))
+    return replace(query, text=text, places=places) if (text, places) != (query.text, query.places) else query
+
+
+def _place_label(runtime: Runtime, index: ReleaseIndex, place: str) -> str:
+    """A place given as an entity's id or IRI, as that entity's name; any other value as it is."""
+    if " " in place or "/" not in place:
+        return place
+    return index.label(_entity_iri(runtime, place), "it") or place
 
 
 # --- data extension -----------------------------------------------------------------------------
+
+
+def _is_acronym(name: str) -> bool:
+    """A province's acronym ("NO"), kept among an entity's territories for matching only."""
+    return len(name) == 2 and name.isalpha() and name.isupper()
 
 
 @dataclass(frozen=True)
@@ -416,7 +436,7 @@ def _extension_values(runtime: Runtime, asked: Extension) -> dict[str, dict[str,
         entity = index.entity(_entity_iri(runtime, entity_id))
         known = dict(entity.identifiers) if entity else {}
         if entity is not None:  # the names of its territories (acronyms are only for matching)
-            known[_iri(runtime, TERRITORY)] = {name for name in entity.territories if len(name) > 2}
+            known[_iri(runtime, TERRITORY)] = {name for name in entity.territories if not _is_acronym(name)}
         rows[entity_id] = {pid: sorted(known.get(_iri(runtime, pid), ())) for pid in asked.properties}
     return rows
 
