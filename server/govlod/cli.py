@@ -1,4 +1,4 @@
-"""The `govlod` command: validate, build, serve, import, template, ndc-export."""
+"""The `govlod` command: validate, build, serve, import, export, template, ndc-export."""
 
 from __future__ import annotations
 
@@ -229,6 +229,38 @@ def command_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_NOT_HELD = 2  # `govlod export`: the data holds what the sheets cannot, and nothing was written
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from govlod.importing.export import ExportError, default_data, export_data, output_format, write
+
+    settings = _settings({})
+    try:
+        kind = output_format(args.format, args.out)
+        paths = args.data or [default_data(settings.home / "data", args.publisher)]
+        exported, codes = export_data(paths, args.publisher, settings.ontology_dir)
+        summary = exported.summary()
+        if summary and not args.partial:
+            print(f"govlod: {summary[0]}", file=sys.stderr)
+            for line in summary[1:]:
+                print(line, file=sys.stderr)
+            print("nothing was written; --partial writes what the sheets can hold", file=sys.stderr)
+            return EXIT_NOT_HELD
+        written = write(exported, kind, args.out, codes)
+    except ExportError as error:
+        print(f"govlod: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    if summary:
+        print(f"warning: {summary[0]}", file=sys.stderr)
+        for line in summary[1:]:
+            print(line, file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"rows: {exported.counts()} ({len(exported.triples)} triples)")
+    return EXIT_OK
+
+
 def command_template(args: argparse.Namespace) -> int:
     from govlod.importing.command import code_lists
     from govlod.importing.templates import write_template
@@ -367,6 +399,39 @@ def build_parser() -> argparse.ArgumentParser:
     sheets.add_argument("--publisher", required=True, help="the publisher's slug, e.g. provincia-novara")
     sheets.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: data/PUBLISHER/)")
     sheets.set_defaults(handler=command_import)
+
+    export = commands.add_parser(
+        "export",
+        help="write a publisher's data back as the sheets `govlod import` reads, to edit and import again",
+        description="Reads the publisher's data (by default data/PUBLISHER/PUBLISHER.ttl, what `govlod import "
+        "--publisher PUBLISHER` writes) and writes it as a filled-in template: an .xlsx or .ods workbook with the "
+        "Leggimi sheet, notes and dropdowns, or a folder of CSV sheets. Importing them again with the same "
+        "--publisher gives the same Turtle. Exit 0 when written; 1 when the data cannot be read or nothing can "
+        "be written; 2 when the data holds what the sheets cannot (listed by predicate and class), unless "
+        "--partial, which writes the rest and warns.",
+    )
+    export.add_argument("--publisher", required=True, help="the publisher's slug, e.g. provincia-novara")
+    export.add_argument(
+        "--format", choices=("xlsx", "ods", "csv"), help="default: as --out names it (govlod.ods), else xlsx"
+    )
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="the workbook to write (a folder: PATH/govlod.xlsx or .ods); for csv, the folder",
+    )
+    export.add_argument(
+        "--data",
+        action="append",
+        type=Path,
+        metavar="FILE_OR_DIR",
+        help="the data to export (repeatable; default: data/PUBLISHER/PUBLISHER.ttl)",
+    )
+    export.add_argument(
+        "--partial", action="store_true", help="write what the sheets can hold, warning of the rest, instead of failing"
+    )
+    export.set_defaults(handler=command_export)
 
     template = commands.add_parser(
         "template",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 import pyoxigraph as ox
@@ -164,13 +164,69 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", plain))
 
 
+# How each record's IRI is minted. `export` builds the same IRIs to recognise what a row would give
+# back, so both directions read them from here.
+COORDINATION_KIND = "coordinamento-enti-gestori"  # of the governance-body-kind list: every coordination's
+
+
+def concept_iri(scheme: str, code: str) -> str:
+    return f"{ID}concept/{scheme}/{code}"
+
+
+def organization_iri(code: str) -> str:
+    """A body's or a coordination's IRI."""
+    return f"{ID}organization/{code}"
+
+
+def table_iri(coordination: str, code: str) -> str:
+    return f"{coordination}/{code}"
+
+
+def seat_iri(table: str, code: str) -> str:
+    return table.replace(f"{ID}organization/", f"{ID}post/") + f"/{code}"
+
+
+def person_iri(publisher: str, name: str) -> str:
+    return f"{ID}person/{publisher}/{slug(name)}"
+
+
+def membership_iri(publisher: str, name: str, seat: str, start: date) -> str:
+    return f"{ID}membership/{publisher}/{slug(name)}-{seat.rsplit('/', 1)[-1]}-{start}"
+
+
+def objective_iri(owner: str, position: str) -> str:
+    return owner.replace(f"{ID}organization/", f"{ID}objective/") + f"/{position}"
+
+
+def legislation_iri(urn: str) -> str | None:
+    """The IRI of the act a URN:NIR names; None for what is no URN:NIR (the row's check says why)."""
+    found = URN_NIR.match(urn)
+    if not found:
+        return None
+    issuer, kind, day, number = found.groups()
+    return f"{ID}legislation/{slug(issuer)}-{kind}-{day}-{slug(number)}"
+
+
+def contact_iri(publisher: str, name: str) -> str:
+    return f"{ID}contact-point/{publisher}/{slug(name)}"
+
+
+def telephone_iri(contact: str, number: str) -> str:
+    """The node of one of a contact point's numbers, given as a tel: IRI."""
+    return f"{contact}/{number.removeprefix('tel:')}"
+
+
 class Builder:
     """Collects triples and problems while the sheets are read in dependency order."""
 
-    def __init__(self, publisher: str, codes: dict[str, set[str]]):
+    def __init__(self, publisher: str, codes: dict[str, set[str]], trace: bool = False):
         self.publisher = publisher
         self.codes = codes  # code list name -> allowed notations
         self.triples: set[ox.Triple] = set()
+        # With `trace`, which rows (sheet file, row number) gave each triple: `export` uses it to leave
+        # out exactly the rows that would write what the data it exports does not hold.
+        self.made_by: dict[ox.Triple, set[tuple[str, int]]] | None = {} if trace else None
+        self.row: Row | None = None  # the row being turned into triples
         self.problems: list[Problem] = []
         self.iris: dict[str, dict[str, str]] = {sheet.name: {} for sheet in SHEETS}
         self.seats: dict[str, tuple[str, str]] = {}  # seat IRI -> (table IRI, role IRI)
@@ -179,9 +235,19 @@ class Builder:
     def fail(self, row: Row, column: str | None, message: str) -> None:
         self.problems.append(row.problem(column, message))
 
+    def each(self, rows: Iterable[Row]) -> Iterator[Row]:
+        """The rows in order, each the current row while the loop body turns it into triples."""
+        for row in rows:
+            self.row = row
+            yield row
+        self.row = None
+
     def add(self, subject: str, predicate: str, obj: str | ox.Literal) -> None:
         value = obj if isinstance(obj, ox.Literal) else ox.NamedNode(obj)
-        self.triples.add(ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), value))
+        triple = ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), value)
+        self.triples.add(triple)
+        if self.made_by is not None and self.row is not None:
+            self.made_by.setdefault(triple, set()).add((self.row.file, self.row.number))
 
     def organization(self, iri: str, classes: tuple[str, ...], name: str, kind: str) -> None:
         """Types, Italian name and kind: what every body, coordination and table starts with."""
@@ -219,7 +285,7 @@ class Builder:
             allowed = ", ".join(sorted(self.codes.get(scheme, set())))
             self.fail(row, column, f"'{value}' is not in the {scheme} list; use one of: {allowed}")
             return None
-        return f"{ID}concept/{scheme}/{value}"
+        return concept_iri(scheme, value)
 
     def checked(self, row: Row, column: str, check: Callable[[str], object], what: str) -> str | None:
         value = row.get(column)
@@ -261,7 +327,8 @@ def _ipa(value: str) -> None:
         raise ValueError("2-20 letters, digits or underscores")
 
 
-def _telephone(value: str) -> str:
+def telephone(value: str) -> str:
+    """A telephone number as typed (0321 378851, +39 0321 378851) as the tel: IRI the importer writes."""
     digits = re.sub(r"[^\d+]", "", value)
     if digits.startswith("+"):
         digits = digits[1:]
@@ -274,10 +341,12 @@ def _telephone(value: str) -> str:
     return f"tel:+{digits[:2]}-{digits[2:]}"
 
 
-def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, set[str]]) -> Builder:
-    b = Builder(publisher, codes)
+def build_records(
+    rows: dict[str, list[Row]], publisher: str, codes: dict[str, set[str]], trace: bool = False
+) -> Builder:
+    b = Builder(publisher, codes, trace)
     placed: list[tuple[Row, str]] = []  # bodies whose row names the body whose territory holds them
-    for row in rows.get("enti", []):
+    for row in b.each(rows.get("enti", [])):
         code = b.code(row, ENTI)
         kind = b.concept(row, "tipologia", "body-kind")
         vat = b.checked(row, "partita_iva", iva.validate, "Partita IVA")
@@ -289,7 +358,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
             istat = None
         if code is None or kind is None:
             continue
-        iri = b.iris["enti"][code] = f"{ID}organization/{code}"
+        iri = b.iris["enti"][code] = organization_iri(code)
         if row.get("nel_territorio_di"):
             placed.append((row, iri))
         b.organization(iri, (GL + "PublicBody", ORG + "FormalOrganization"), row.get("nome"), kind)
@@ -301,12 +370,13 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
             b.add(iri, "http://www.w3.org/2004/02/skos/core#exactMatch", territorial_iri(istat) or "")
     # A second pass: the body whose territory holds another may come on a later row.
     for row, iri in placed:
+        b.row = row
         territory = b.ref(row, "nel_territorio_di", ENTI)
         if territory == iri:
             b.fail(row, "nel_territorio_di", "a body cannot lie within its own territory")
         elif territory is not None:
             b.add(iri, GL + "withinTerritoryOf", territory)
-    for row in rows.get("coordinamenti", []):
+    for row in b.each(rows.get("coordinamenti", [])):
         code = b.code(row, COORDINAMENTI)
         founder = b.ref(row, "istituito_da", ENTI)
         members = [
@@ -316,8 +386,8 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         ]
         if code is None or founder is None or None in members:
             continue
-        iri = b.iris["coordinamenti"][code] = f"{ID}organization/{code}"
-        kind = f"{ID}concept/governance-body-kind/coordinamento-enti-gestori"
+        iri = b.iris["coordinamenti"][code] = organization_iri(code)
+        kind = concept_iri("governance-body-kind", COORDINATION_KIND)
         b.organization(iri, (GL + "Coordination", ORG + "OrganizationalCollaboration"), row.get("nome"), kind)
         b.add(iri, GL + "establishedBy", founder)
         b.add(founder, GL + "established", iri)
@@ -325,17 +395,17 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
             assert member is not None
             b.add(iri, ORG + "hasMember", member)
             b.add(member, ORG + "memberOf", iri)
-    for row in rows.get("tavoli", []):
+    for row in b.each(rows.get("tavoli", [])):
         code = b.code(row, TAVOLI)
         kind = b.concept(row, "tipologia", "governance-body-kind")
         parent = b.ref(row, "parte_di", COORDINAMENTI)
         if code is None or kind is None or parent is None:
             continue
-        iri = b.iris["tavoli"][code] = f"{parent}/{code}"
+        iri = b.iris["tavoli"][code] = table_iri(parent, code)
         b.organization(iri, (GL + "GovernanceTable", ORG + "OrganizationalUnit"), row.get("nome"), kind)
         b.add(iri, ORG + "unitOf", parent)
         b.add(parent, ORG + "hasUnit", iri)
-    for row in rows.get("posti", []):
+    for row in b.each(rows.get("posti", [])):
         code = b.code(row, POSTI)
         table = b.ref(row, "tavolo", TAVOLI)
         role = b.concept(row, "ruolo", "role")
@@ -349,7 +419,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
             b.fail(row, "eventuale", f"'{row.get('eventuale')}' is not sì or no")
         if code is None or table is None or role is None or behalf is None or designator is None:
             continue
-        iri = b.iris["posti"][code] = table.replace(f"{ID}organization/", f"{ID}post/") + f"/{code}"
+        iri = b.iris["posti"][code] = seat_iri(table, code)
         b.add(iri, TYPE, GL + "Seat")
         b.add(iri, TYPE, ORG + "Post")
         b.add(iri, RDFS_LABEL, _text(row.get("nome")))
@@ -366,7 +436,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
             b.add(iri, GL + "numberOfHolders", ox.Literal(holders, datatype=ox.NamedNode(XSD + "integer")))
         if optional in YES:
             b.add(iri, GL + "optional", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
-    for row in rows.get("appartenenze", []):
+    for row in b.each(rows.get("appartenenze", [])):
         seat = b.ref(row, "posto", POSTI)
         start, end = b.day(row, "dal"), b.day(row, "al")
         if start and end and end < start:
@@ -374,8 +444,8 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
             continue
         if seat is None or start is None:
             continue
-        person = f"{ID}person/{publisher}/{slug(row.get('persona'))}"
-        membership = f"{ID}membership/{publisher}/{slug(row.get('persona'))}-{seat.rsplit('/', 1)[-1]}-{start}"
+        person = person_iri(publisher, row.get("persona"))
+        membership = membership_iri(publisher, row.get("persona"), seat, start)
         b.add(person, TYPE, "http://xmlns.com/foaf/0.1/Person")
         b.add(person, RDFS_LABEL, _text(row.get("persona")))
         table, role = b.seats[seat]
@@ -398,7 +468,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
                     ox.Literal(when.isoformat(), datatype=ox.NamedNode(XSD + "date")),
                 )
     positions: dict[tuple[str, str], int] = {}
-    for row in rows.get("obiettivi", []):
+    for row in b.each(rows.get("obiettivi", [])):
         owner = b.ref(row, "organo", TAVOLI, COORDINAMENTI)
         position = row.get("posizione")
         if not position.isdigit() or int(position) < 1:
@@ -414,7 +484,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         positions[(row.get("organo"), position)] = row.number
         if owner is None:
             continue
-        iri = owner.replace(f"{ID}organization/", f"{ID}objective/") + f"/{position}"
+        iri = objective_iri(owner, position)
         b.add(iri, TYPE, GL + "Objective")
         b.add(iri, TYPE, "http://www.w3.org/2004/02/skos/core#Concept")
         b.add(iri, RDFS_LABEL, _text(row.get("testo")[:120]))
@@ -422,21 +492,22 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         b.add(iri, GL + "order", ox.Literal(position, datatype=ox.NamedNode(XSD + "integer")))
         b.add(owner, GL + "hasObjective", iri)
         b.add(owner, ORG + "purpose", iri)
-    for row in rows.get("norme", []):
+    for row in b.each(rows.get("norme", [])):
         owner = b.ref(row, "organo", TAVOLI, COORDINAMENTI)
         found = URN_NIR.match(row.get("urn"))
         if not found:
             b.fail(row, "urn", f"'{row.get('urn')}' is not a URN:NIR such as urn:nir:stato:legge:2000-11-08;328")
             continue
-        issuer, kind, day, number = found.groups()
+        day = found.group(3)
         try:
             date.fromisoformat(day)
         except ValueError:
             b.fail(row, "urn", f"the date {day} in '{row.get('urn')}' does not exist")
             continue
-        if owner is None:
+        law = legislation_iri(row.get("urn"))  # a URN:NIR, as matched above
+        if owner is None or law is None:
             continue
-        iri = f"{ID}legislation/{slug(issuer)}-{kind}-{day}-{slug(number)}"
+        iri = law
         b.add(iri, TYPE, "http://data.europa.eu/eli/ontology#LegalResource")
         b.add(iri, RDFS_LABEL, _text(row.get("titolo")))
         b.add(iri, "http://data.europa.eu/eli/ontology#title", _text(row.get("titolo")))
@@ -448,14 +519,14 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         b.add(iri, "http://purl.org/dc/terms/identifier", ox.Literal(row.get("urn")))
         b.add(iri, "http://www.w3.org/2002/07/owl#sameAs", row.get("urn"))
         b.add(owner, GL + "legalBasis", iri)
-    for row in rows.get("contatti", []):
+    for row in b.each(rows.get("contatti", [])):
         owner = b.ref(row, "organo", ENTI, TAVOLI, COORDINAMENTI)
-        iri = f"{ID}contact-point/{publisher}/{slug(row.get('nome'))}"
+        iri = contact_iri(publisher, row.get("nome"))
         numbers = []
         for column, kind in (("telefono", "Voice"), ("fax", "Fax")):
             for value in filter(None, (v.strip() for v in row.get(column).split(";"))):
                 try:
-                    numbers.append((kind, _telephone(value)))
+                    numbers.append((kind, telephone(value)))
                 except ValueError as error:
                     b.fail(row, column, f"'{value}' is not a telephone number ({error})")
         mails = []
@@ -473,7 +544,7 @@ def build_records(rows: dict[str, list[Row]], publisher: str, codes: dict[str, s
         b.add(iri, VCARD + "fn", ox.Literal(row.get("nome")))
         b.add(owner, GL + "contactPoint", iri)
         for kind, number in numbers:
-            node = f"{iri}/{number.removeprefix('tel:')}"
+            node = telephone_iri(iri, number)
             b.add(iri, VCARD + "hasTelephone", node)
             b.add(node, TYPE, VCARD + kind)
             b.add(node, VCARD + "hasValue", number)

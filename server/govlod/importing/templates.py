@@ -9,14 +9,17 @@ lists; `formats/xlsx.py`, `formats/ods.py` and `formats/csv_sheets.py` only writ
   header cell with a note (the hint), and nothing else: the hints never sit where data is read;
 - dropdown lists where a column takes a code-list value (from a hidden "liste" sheet) or the code of
   a row of another sheet (from that sheet's `codice` column, or, when the code may be of a row of
-  several sheets, from a column of "liste" that stacks their codes with formulas)."""
+  several sheets, from a column of "liste" that stacks their codes with formulas).
+
+`govlod export` writes the same template filled in: a Template with records, whose dropdowns reach
+far enough past the last record to leave room for more."""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from govlod.importing.formats import column_letter
@@ -29,6 +32,8 @@ NAME = "govlod"  # the workbook's file name: govlod.xlsx, govlod.ods
 README = "Leggimi"
 LISTS = "liste"
 ROWS = 1000  # data rows of each sheet given dropdowns and cell formats: rows 2 to 1001
+SPARE_ROWS = 100  # rows with dropdowns left below a filled-in sheet's last record, at the least
+PUBLISHER = "codice-del-tuo-ente"  # the --publisher a template's instructions show
 VOCABULARY = CANONICAL_BASE + "ontology"
 # Written into every archive in place of the time of writing, so the same template gives the same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -62,6 +67,10 @@ class Template:
     readme: tuple[tuple[str, ...], ...]  # the rows of the "Leggimi" sheet
     lists: tuple[ListColumn, ...]
     dropdowns: dict[str, tuple[Dropdown, ...]]  # sheet name -> its dropdowns
+    # Sheet name -> the records filled in, each its cells in the sheet's column order (dates as
+    # YYYY-MM-DD); none in an empty template.
+    records: Mapping[str, Sequence[Sequence[str]]] = field(default_factory=dict)
+    rows: int = ROWS  # data rows given dropdowns and cell formats, from row 2
 
 
 def code_column(sheet: Sheet) -> str:
@@ -74,13 +83,13 @@ def hint(sheet: Sheet, column: str) -> str:
     return f"{sheet.hints.get(column, '')} {needed}".strip()
 
 
-def readme_rows(sheets: Sequence[Sheet]) -> tuple[tuple[str, ...], ...]:
+def readme_rows(sheets: Sequence[Sheet], publisher: str = PUBLISHER) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [
         ("Modello per govlod import",),
         ("Compila un foglio per ogni tipo di dato. La prima riga ha i nomi delle colonne: non cambiarli.",),
         ("Ogni intestazione ha una nota che spiega la colonna; le colonne con un elenco ne accettano i valori.",),
         ("I codici (colonne codice) collegano i fogli tra loro: un posto nomina il codice del suo tavolo e così via.",),
-        ("Importa il file con: govlod import govlod.xlsx --publisher codice-del-tuo-ente",),
+        (f"Importa il file con: govlod import govlod.xlsx --publisher {publisher}",),
         ("Il vocabolario (significato dei dati ed elenchi di codici):", VOCABULARY),
         (),
         ("Foglio", "Contenuto"),
@@ -92,8 +101,20 @@ def readme_rows(sheets: Sequence[Sheet]) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def build_template(codes: dict[str, set[str]], sheets: Sequence[Sheet] = SHEETS) -> Template:
-    """The template's content, whatever the format it is written in."""
+def data_rows(records: Mapping[str, Sequence[Sequence[str]]]) -> int:
+    """How many rows get dropdowns: the template's thousand, or whole thousands past the longest
+    sheet's records with room for at least SPARE_ROWS more, so that every code can be picked."""
+    longest = max((len(found) for found in records.values()), default=0)
+    return max(ROWS, -(-(longest + SPARE_ROWS) // ROWS) * ROWS)
+
+
+def build_template(
+    codes: dict[str, set[str]],
+    sheets: Sequence[Sheet] = SHEETS,
+    records: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    publisher: str = PUBLISHER,
+) -> Template:
+    """The template's content, whatever the format it is written in; with `records`, filled in."""
     by_name = {sheet.name: sheet for sheet in sheets}
     lists: dict[object, ListColumn] = {}
     dropdowns: dict[str, tuple[Dropdown, ...]] = {}
@@ -123,13 +144,17 @@ def build_template(codes: dict[str, set[str]], sheets: Sequence[Sheet] = SHEETS)
                         lists[allowed] = ListColumn(place, " + ".join(names), sources=stacked)
             found.append(Dropdown(column, letter, hint(sheet, column), strict, listed=lists[allowed]))
         dropdowns[sheet.name] = tuple(found)
-    return Template(tuple(sheets), readme_rows(sheets), tuple(lists.values()), dropdowns)
+    filled = dict(records or {})
+    readme = readme_rows(sheets, publisher)
+    return Template(tuple(sheets), readme, tuple(lists.values()), dropdowns, filled, data_rows(filled))
 
 
 def readme_text(template: Template) -> str:
     """The "Leggimi" sheet as plain text, for the CSV templates, which cannot hold notes."""
     lines = [
-        "Modelli CSV per govlod import: un file per foglio, con la sola riga delle intestazioni.",
+        "Fogli CSV esportati con govlod export, da reimportare con govlod import: un file per foglio."
+        if template.records
+        else "Modelli CSV per govlod import: un file per foglio, con la sola riga delle intestazioni.",
         "Salva ogni foglio come CSV UTF-8, con il nome del file invariato (es. posti.csv).",
         "Le stesse spiegazioni, con elenchi a discesa, sono nei modelli govlod.xlsx e govlod.ods.",
         "",
@@ -155,6 +180,22 @@ def normalized_zip(data: bytes, stored: Sequence[str] = ()) -> bytes:
     return out.getvalue()
 
 
+def workbook_path(kind: str, out: Path) -> Path:
+    """The workbook `--out` names: the file itself, or govlod.KIND in the folder it names."""
+    return out if out.suffix.lower() == f".{kind}" else out / f"{NAME}.{kind}"
+
+
+def workbook_bytes(kind: str, template: Template) -> bytes:
+    """The template as an .xlsx or .ods workbook, the same bytes for the same template."""
+    if kind == "xlsx":
+        from govlod.importing.formats import xlsx
+
+        return xlsx.template_bytes(template)
+    from govlod.importing.formats import ods
+
+    return ods.template_bytes(template)
+
+
 def write_template(kind: str, out: Path, codes: dict[str, set[str]]) -> list[Path]:
     """Write the template in `kind` (xlsx, ods or csv): a workbook at `out` (or `out`/govlod.KIND when
     `out` is a folder), or the CSV files in the folder `out`. The files written."""
@@ -165,15 +206,7 @@ def write_template(kind: str, out: Path, codes: dict[str, set[str]]) -> list[Pat
         from govlod.importing.formats import csv_sheets
 
         return csv_sheets.write_template(template.sheets, out, readme_text(template))
-    path = out if out.suffix.lower() == f".{kind}" else out / f"{NAME}.{kind}"
-    if kind == "xlsx":
-        from govlod.importing.formats import xlsx
-
-        data = xlsx.template_bytes(template)
-    else:
-        from govlod.importing.formats import ods
-
-        data = ods.template_bytes(template)
-    write_atomically(path, data)
+    path = workbook_path(kind, out)
+    write_atomically(path, workbook_bytes(kind, template))
     path.chmod(0o644)  # a file to share, not the private temporary file it was written as
     return [path]

@@ -1,5 +1,6 @@
 """CSV sheets: one UTF-8 file per sheet, named after it, the header on the first line; and the empty
-CSV templates, which hold only that header (a hint line would be read as a record)."""
+CSV templates, which hold only that header (a hint line would be read as a record), or the sheets
+`govlod export` fills in."""
 
 from __future__ import annotations
 
@@ -43,14 +44,35 @@ def _sheet_text(path: Path, sheet: Sheet, problems: list[Problem]) -> str | None
         return None
 
 
+def delimiter_of(text: str) -> str:
+    """The separator a sheet is read with: ";" when its start has more of them than of "," (Italian
+    spreadsheets export ";"), "," otherwise."""
+    sample = text[:2048]
+    return ";" if sample.count(";") > sample.count(",") else ","
+
+
+def sheet_text(columns: Sequence[str], records: Sequence[Sequence[str]] = ()) -> str:
+    """A sheet as CSV text, in the separator it will be read with: "," unless the values hold so many
+    ";" ("a;b;c" in membri) that the start would be taken for a ";" sheet, then ";"."""
+    for delimiter in (",", ";"):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(records)
+        text = out.getvalue()
+        if delimiter_of(text) == delimiter:
+            return text
+    # With "," failing, the start holds more ";" than ","; with ";" too, fewer: the quoting differs
+    # only by a few characters, so this takes values made to defeat the reading.
+    raise ValueError("no separator that the sheet is read back with")
+
+
 def read_sheet(path: Path, sheet: Sheet, problems: list[Problem]) -> list[Row]:
     """The sheet's rows; problems with the file itself are added to `problems`."""
     text = _sheet_text(path, sheet, problems)
     if text is None:
         return []
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","  # Italian spreadsheets export ";"
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     if (wrong := header_problem(sheet, columns)) is not None:
         problems.append(Problem(sheet.file, 1, None, wrong))
@@ -80,10 +102,8 @@ def write_template(sheets: Sequence[Sheet], folder: Path, readme: str) -> list[P
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for sheet in sheets:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow(sheet.columns)
         path = folder / sheet.file
-        path.write_text(out.getvalue(), encoding="utf-8")
+        path.write_text(sheet_text(sheet.columns), encoding="utf-8")
         written.append(path)
     path = folder / "README.txt"
     path.write_text(readme, encoding="utf-8")

@@ -13,8 +13,9 @@ empty ones (LibreOffice writes a million of them after the last row) are skipped
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -145,10 +146,10 @@ def _range(sheet: str, letter: str, first: int, last: int) -> str:
     return f"[${sheet}.${letter}${first}:.${letter}${last}]"
 
 
-def _list_condition(dropdown: templates.Dropdown) -> str:
+def _list_condition(dropdown: templates.Dropdown, rows: int) -> str:
     """As in the .xlsx template: fixed values or stacked codes from "liste", or one sheet's codes,
     as long as the filled part of its column."""
-    last = templates.ROWS + 1
+    last = rows + 1
     if dropdown.source is not None:
         sheet, letter = dropdown.source
         listed = f"OFFSET([${sheet}.${letter}$2];0;0;MAX(1;COUNTA({_range(sheet, letter, 2, last)}));1)"
@@ -163,8 +164,8 @@ def _list_condition(dropdown: templates.Dropdown) -> str:
     return f"of:cell-content-is-in-list({listed})"
 
 
-def _stacked_formula(sources: Sequence[tuple[str, str]]) -> str:
-    last = templates.ROWS + 1
+def _stacked_formula(sources: Sequence[tuple[str, str]], rows: int) -> str:
+    last = rows + 1
     formula = '""'
     for index in reversed(range(len(sources))):
         sheet, letter = sources[index]
@@ -187,7 +188,7 @@ def _validations(template: templates.Template) -> tuple[Element, dict[tuple[str,
             validations.append(
                 Element.from_tag(
                     f"<table:content-validation table:name={quoteattr(name)}"
-                    f" table:condition={quoteattr(_list_condition(dropdown))}"
+                    f" table:condition={quoteattr(_list_condition(dropdown, template.rows))}"
                     ' table:allow-empty-cell="true" table:display-list="unsorted"'
                     f' table:base-cell-address="${sheet.name}.{dropdown.letter}2">'
                     f'<table:help-message table:title={quoteattr(dropdown.column)} table:display="true">'
@@ -204,7 +205,71 @@ def _text_cell(text: str, style: str | None = None) -> Cell:
     return Cell(text, style=style)
 
 
-def _data_sheet(sheet: Sheet, names: dict[tuple[str, str], str]) -> Table:
+SPACES = re.compile(r" +")
+
+
+def _paragraph(line: str) -> str:
+    """A line of a cell as ODF text, shown as it is: a spreadsheet program collapses runs of spaces
+    and drops them at either end of a paragraph, so those are written as text:s, tabs as text:tab."""
+
+    def spaces(found: re.Match[str]) -> str:
+        count = len(found.group())
+        if count == 1 and found.start() > 0 and found.end() < len(line):
+            return " "
+        return "<text:s/>" if count == 1 else f'<text:s text:c="{count}"/>'
+
+    return "<text:p>" + SPACES.sub(spaces, escape(line)).replace("\t", "<text:tab/>") + "</text:p>"
+
+
+def _record_cell(column: str, text: str, sheet: Sheet, validation: str | None) -> str:
+    """A record's cell as ODF XML, formatted as the template's empty cells of its column are: text
+    (each line a paragraph), or a date."""
+    attributes = f" table:content-validation-name={quoteattr(validation)}" if validation else ""
+    if column in sheet.dates:
+        attributes = ' table:style-name="data"' + attributes
+        if not text:
+            return f"<table:table-cell{attributes}/>"
+        day = date.fromisoformat(text).isoformat()
+        return (
+            f'<table:table-cell{attributes} office:value-type="date" office:date-value="{day}">'
+            f"<text:p>{day}</text:p></table:table-cell>"
+        )
+    attributes = ' table:style-name="testo"' + attributes
+    if not text:
+        return f"<table:table-cell{attributes}/>"
+    # The value is also kept whole in office:string-value, which odfdo reads before the paragraphs.
+    paragraphs = "".join(_paragraph(line) for line in text.split("\n"))
+    return (
+        f'<table:table-cell{attributes} office:value-type="string" office:string-value={quoteattr(text)}>'
+        f"{paragraphs}</table:table-cell>"
+    )
+
+
+def _record_rows(
+    sheet: Sheet, names: dict[tuple[str, str], str], records: Sequence[Sequence[str]], empty: int
+) -> list[Element]:
+    """The records' rows and then `empty` empty rows, written as XML and parsed at once: building them
+    cell by cell with odfdo takes minutes for a few tens of thousands of records."""
+    validations = [names.get((sheet.name, column)) for column in sheet.columns]
+    rows = [
+        "<table:table-row>"
+        + "".join(
+            _record_cell(column, text, sheet, validation)
+            for column, text, validation in zip(sheet.columns, record, validations, strict=True)
+        )
+        + "</table:table-row>"
+        for record in records
+    ]
+    if empty:
+        cells = "".join(_record_cell(c, "", sheet, v) for c, v in zip(sheet.columns, validations, strict=True))
+        rows.append(f'<table:table-row table:number-rows-repeated="{empty}">{cells}</table:table-row>')
+    # Parsed inside table:table-rows, which odfdo leaves as it is (a table:table would get a column).
+    parsed = Element.from_tag(f"<table:table-rows>{''.join(rows)}</table:table-rows>")
+    return list(parsed.children)
+
+
+def _data_sheet(sheet: Sheet) -> Table:
+    """A sheet's columns and its header, each header cell with its note; the rows come after."""
     table = Table(sheet.name)
     for _ in sheet.columns:
         table.append(Column(style="colonna", default_cell_style="testo"))
@@ -217,13 +282,6 @@ def _data_sheet(sheet: Sheet, names: dict[tuple[str, str], str]) -> Table:
         cell.insert(note, position=0)  # a note comes before the cell's text, as ODF orders them
         header.append(cell)
     table.append(header)
-    data = Row(repeated=templates.ROWS)
-    for column in sheet.columns:
-        cell = Cell(style="data" if column in sheet.dates else "testo")
-        if (sheet.name, column) in names:
-            cell.set_attribute("table:content-validation-name", names[(sheet.name, column)])
-        data.append(cell)
-    table.append(data)
     return table
 
 
@@ -233,7 +291,7 @@ def _lists_sheet(template: templates.Template) -> Table:
     for listed in template.lists:
         titles.append(_text_cell(listed.title))
     table.append(titles)
-    last = max((len(c.values) or templates.ROWS * len(c.sources) for c in template.lists), default=0) + 1
+    last = max((len(c.values) or template.rows * len(c.sources) for c in template.lists), default=0) + 1
     specs: list[tuple[str, ...]] = []
     for number in range(2, last + 1):
         row: list[str] = []
@@ -241,7 +299,7 @@ def _lists_sheet(template: templates.Template) -> Table:
             if listed.values:
                 row.append(listed.values[number - 2] if number - 2 < len(listed.values) else "")
             else:
-                row.append("=" if number - 2 < templates.ROWS * len(listed.sources) else "")
+                row.append("=" if number - 2 < template.rows * len(listed.sources) else "")
         specs.append(tuple(row))
     # Consecutive rows alike are written once, repeated, as spreadsheet programs write them.
     start = 0
@@ -253,7 +311,7 @@ def _lists_sheet(template: templates.Template) -> Table:
         for listed, text in zip(template.lists, specs[start], strict=True):
             if text == "=":
                 formula = Cell(text="", cell_type="string")
-                formula.set_attribute("table:formula", _stacked_formula(listed.sources))
+                formula.set_attribute("table:formula", _stacked_formula(listed.sources, template.rows))
                 row_element.append(formula)
             else:
                 row_element.append(_text_cell(text) if text else Cell())
@@ -278,7 +336,8 @@ def _readme_sheet(template: templates.Template) -> Table:
 
 
 def template_bytes(template: templates.Template) -> bytes:
-    """The template as an .ods spreadsheet, the same bytes for the same template."""
+    """The template as an .ods spreadsheet, the same bytes for the same template (filled in, when it
+    has records)."""
     document = Document("spreadsheet")
     body = document.body
     body.clear()
@@ -288,7 +347,12 @@ def template_bytes(template: templates.Template) -> bytes:
     body.append(validations)
     body.append(_readme_sheet(template))
     for sheet in template.sheets:
-        body.append(_data_sheet(sheet, names))
+        table = _data_sheet(sheet)
+        # The rows join the table once it is in the document: lxml moves a subtree into another
+        # document node by node, which takes seconds for a sheet of thousands of records.
+        body.append(table)
+        records = template.records.get(sheet.name, ())
+        table.extend(_record_rows(sheet, names, records, max(template.rows - len(records), 0)))
     body.append(_lists_sheet(template))
     document.meta.set_language("it-IT")
     out = io.BytesIO()

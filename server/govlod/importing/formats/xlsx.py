@@ -18,7 +18,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +96,10 @@ def read(path: Path, sheets: Sequence[Sheet]) -> Read:
     return result
 
 
-def _list_formula(dropdown: templates.Dropdown) -> str:
+def _list_formula(dropdown: templates.Dropdown, rows: int) -> str:
     """The validation's list: fixed values or stacked codes from "liste", or the codes of one sheet,
     as long as the filled part of its column (OFFSET and COUNTA), so that no empty entries show."""
-    last = templates.ROWS + 1
+    last = rows + 1
     if dropdown.source is not None:
         sheet, letter = dropdown.source
         return f"OFFSET({sheet}!${letter}$2,0,0,MAX(1,COUNTA({sheet}!${letter}$2:${letter}${last})),1)"
@@ -111,10 +111,10 @@ def _list_formula(dropdown: templates.Dropdown) -> str:
     return f"OFFSET({templates.LISTS}!${listed.letter}$2,0,0,MAX(1,{count}),1)"
 
 
-def _stacked_formula(sources: Sequence[tuple[str, str]]) -> str:
+def _stacked_formula(sources: Sequence[tuple[str, str]], rows: int) -> str:
     """The k-th code of the sheets' codice columns taken one after the other (k = the row less one),
     or nothing past the last: the filled rows are counted, so the codes are expected without gaps."""
-    last = templates.ROWS + 1
+    last = rows + 1
     formula = '""'
     for index in reversed(range(len(sources))):
         sheet, letter = sources[index]
@@ -125,9 +125,33 @@ def _stacked_formula(sources: Sequence[tuple[str, str]]) -> str:
     return "=" + formula
 
 
-def _write_sheet(worksheet: Worksheet, sheet: Sheet, dropdowns: Sequence[templates.Dropdown]) -> None:
+def _write_records(worksheet: Worksheet, sheet: Sheet, records: Sequence[Sequence[str]]) -> None:
+    """The records below the header: text cells, and date cells in the date columns."""
+    for number, record in enumerate(records, start=2):
+        for index, (column, text) in enumerate(zip(sheet.columns, record, strict=True), start=1):
+            if not text:
+                continue
+            cell = worksheet.cell(row=number, column=index)
+            if column in sheet.dates:
+                cell.value = date.fromisoformat(text)
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell.value = text
+                # A text starting with "=" is a text, not a formula: what was exported is read back.
+                cell.data_type = "s"
+                cell.number_format = "@"
+
+
+def _write_sheet(
+    worksheet: Worksheet,
+    sheet: Sheet,
+    dropdowns: Sequence[templates.Dropdown],
+    records: Sequence[Sequence[str]],
+    rows: int,
+) -> None:
     worksheet.append(list(sheet.columns))
-    last = templates.ROWS + 1
+    _write_records(worksheet, sheet, records)
+    last = rows + 1
     for index, column in enumerate(sheet.columns, start=1):
         cell = worksheet.cell(row=1, column=index)
         note = Comment(templates.hint(sheet, column), "govlod")
@@ -143,7 +167,7 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, dropdowns: Sequence[templat
     for dropdown in dropdowns:
         validation = DataValidation(
             type="list",
-            formula1=_list_formula(dropdown),
+            formula1=_list_formula(dropdown, rows),
             allow_blank=True,
             showErrorMessage=dropdown.strict,
             showInputMessage=True,
@@ -157,7 +181,8 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, dropdowns: Sequence[templat
 
 
 def template_bytes(template: templates.Template) -> bytes:
-    """The template as an .xlsx workbook, the same bytes for the same template."""
+    """The template as an .xlsx workbook, the same bytes for the same template (filled in, when it
+    has records)."""
     book = openpyxl.Workbook()
     readme = book.active
     assert readme is not None
@@ -172,7 +197,8 @@ def template_bytes(template: templates.Template) -> bytes:
     readme.column_dimensions["B"].width = 22
     readme.column_dimensions["C"].width = 100
     for sheet in template.sheets:
-        _write_sheet(book.create_sheet(sheet.name), sheet, template.dropdowns[sheet.name])
+        records = template.records.get(sheet.name, ())
+        _write_sheet(book.create_sheet(sheet.name), sheet, template.dropdowns[sheet.name], records, template.rows)
     lists = book.create_sheet(templates.LISTS)
     lists.sheet_state = "hidden"
     for listed in template.lists:
@@ -181,8 +207,8 @@ def template_bytes(template: templates.Template) -> bytes:
             for number, value in enumerate(listed.values, start=2):
                 lists[f"{listed.letter}{number}"] = value
         else:
-            formula = _stacked_formula(listed.sources)
-            for number in range(2, templates.ROWS * len(listed.sources) + 2):
+            formula = _stacked_formula(listed.sources, template.rows)
+            for number in range(2, template.rows * len(listed.sources) + 2):
                 lists[f"{listed.letter}{number}"] = formula
     book.calculation.fullCalcOnLoad = True  # no value is stored for the formulas: computed on opening
     book.properties.creator = "govlod"

@@ -1,0 +1,478 @@
+"""`govlod export`: a publisher's data back into the sheets, which import again into the same bytes, in
+every format and after a spreadsheet program has saved them; the exported workbook is the template
+filled in; what the sheets cannot hold is named and refused (or, with --partial, left out, the rest a
+part of the data); bad input is one line, and nothing is ever half-written."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pyoxigraph as ox
+import pytest
+from odfdo import Document
+
+from govlod.importing import export
+from govlod.importing.export import ExportError, export_data, write
+from govlod.importing.formats.csv_sheets import delimiter_of, sheet_text
+from govlod.importing.records import SHEETS
+from govlod.importing.templates import ROWS, data_rows, hint
+from tests.faults import unprivileged
+from tests.helpers import PROJECT, run_govlod
+from tests.importing.test_templates import DROPDOWNS
+from tests.importing.workbooks import EXAMPLE
+
+NOVARA = PROJECT / "data" / "provincia-novara" / "coordinamento-enti-gestori.ttl"
+ONTOLOGY = PROJECT / "ontology"
+FORMATS = ("xlsx", "ods", "csv")
+
+# Sheets with what is hard to carry through a cell: separators, quotes, a leading "=" or "'", runs of
+# spaces, tabs, line breaks, leading zeros, a coordination of eight members (more ";" than ","),
+# memberships with and without an end, a seat held by several, positions past 9, numbers abroad.
+MEMBERS = ["provincia-novara", "comune-novara", "cisa-24", "cisa-ovest-ticino", "ciss-borgomanero", "ispa-arona"]
+TRICKY: dict[str, list[list[str]]] = {
+    "enti": [
+        [
+            "codice",
+            "nome",
+            "tipologia",
+            "partita_iva",
+            "codice_fiscale",
+            "codice_ipa",
+            "codice_istat",
+            "nel_territorio_di",
+        ],
+        ["provincia-novara", "Provincia di Novara", "provincia", "", "", "p_no", "003", ""],
+        ["comune-novara", 'Comune di Novara; capoluogo, "città"', "comune", "", "", "", "003106", "provincia-novara"],
+        ["cisa-24", "=CISA 24", "ente-gestore", "", "", "", "", "provincia-novara"],
+        ["cisa-ovest-ticino", "'CISA Ovest Ticino", "ente-gestore", "", "", "", "", "provincia-novara"],
+        ["ciss-borgomanero", "CISS  Borgomanero\t(Novara)", "ente-gestore", "", "", "", "", "provincia-novara"],
+        ["ispa-arona", "ISPA\nArona", "ente-gestore", "", "", "", "", "provincia-novara"],
+        ["sercop", "Sercop", "azienda-speciale-consortile", "05728560961", "05728560961", "", "", ""],
+    ],
+    "coordinamenti": [
+        ["codice", "nome", "istituito_da", "membri"],
+        ["coord-novara", "Coordinamento", "provincia-novara", ";".join([*MEMBERS, "sercop"])],
+    ],
+    "tavoli": [
+        ["codice", "nome", "tipologia", "parte_di"],
+        ["tavolo-politico", "Tavolo Politico", "tavolo-politico", "coord-novara"],
+        ["tavolo-tecnico", "Tavolo Tecnico", "tavolo-tecnico", "coord-novara"],
+    ],
+    "posti": [
+        ["codice", "tavolo", "nome", "ruolo", "per_conto_di", "designato_da", "requisiti", "quanti", "eventuale"],
+        ["presidente", "tavolo-politico", "Presidente", "presidente", "provincia-novara", "", "", "1", "no"],
+        [
+            "delegato-cisa-24",
+            "tavolo-politico",
+            "Delegato",
+            "delegato",
+            "cisa-24",
+            "cisa-24",
+            "Sindaci  o Assessori",
+            "007",
+            "no",
+        ],
+        ["consulenti", "tavolo-tecnico", "Consulenti", "consulente", "", "", "", "", "sì"],
+    ],
+    "appartenenze": [
+        ["persona", "posto", "dal", "al"],
+        ["Mario Rossi", "presidente", "2024-03-01", "2025-02-28"],
+        ["Mario Rossi", "delegato-cisa-24", "2023-01-10", ""],
+        ["Anna Bianchi", "presidente", "2025-03-01", ""],
+    ],
+    "obiettivi": [
+        ["organo", "posizione", "testo"],
+        ["coord-novara", "1", "Primo obiettivo"],
+        ["coord-novara", "2", "Secondo, con virgola; e punto e virgola"],
+        ["coord-novara", "10", "Decimo obiettivo"],
+        ["tavolo-tecnico", "1", "Un obiettivo lungo " * 10],
+    ],
+    "norme": [
+        ["organo", "urn", "titolo"],
+        ["coord-novara", "urn:nir:stato:legge:2000-11-08;328", "Legge quadro"],
+        ["tavolo-politico", "urn:nir:stato:legge:2000-11-08;328", "Legge quadro"],
+        ["coord-novara", "urn:nir:regione.piemonte:legge:2004-01-08;1", "Norme regionali"],
+    ],
+    "contatti": [
+        ["organo", "nome", "telefono", "fax", "email", "pec"],
+        [
+            "provincia-novara",
+            "Ufficio Politiche Sociali",
+            "0321.378 851;0041 44 123 45 67",
+            "0321.378 848",
+            "e.m@provincia.novara.it",
+            "",
+        ],
+        [
+            "coord-novara",
+            "Ufficio Politiche Sociali",
+            "0321.378 851;0041 44 123 45 67",
+            "0321.378 848",
+            "e.m@provincia.novara.it",
+            "",
+        ],
+        ["sercop", "Sercop a.s.c", "", "", "", "sercop@legalmail.it"],
+    ],
+}
+
+
+def _sheets(folder: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    folder.mkdir(parents=True)
+    for name, rows in sheets.items():
+        # ";" where the values hold so many that the importer would take the file for a ";" sheet.
+        (folder / f"{name}.csv").write_text(sheet_text(rows[0], rows[1:]), encoding="utf-8")
+    return folder
+
+
+def _import(source: Path, out: Path, publisher: str = "prova") -> Path:
+    result = run_govlod("import", str(source), "--publisher", publisher, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / f"{publisher}.ttl"
+
+
+def _export(
+    data: Path, kind: str, out: Path, *extra: str, publisher: str = "prova"
+) -> subprocess.CompletedProcess[str]:
+    return run_govlod(
+        "export", "--publisher", publisher, "--data", str(data), "--format", kind, "--out", str(out), *extra
+    )
+
+
+def _target(tmp_path: Path, kind: str, name: str = "export") -> Path:
+    return tmp_path / (name if kind == "csv" else f"{name}.{kind}")
+
+
+def _triples(path: Path) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_the_example_sheets_export_and_import_back_to_the_same_bytes(kind: str, tmp_path: Path) -> None:
+    original = _import(EXAMPLE, tmp_path / "first", "esempio")
+    target = _target(tmp_path, kind)
+    result = _export(original, kind, target, publisher="esempio")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # nothing the sheets cannot hold
+    assert "rows: enti 4, coordinamenti 1, tavoli 2, posti 2" in result.stdout
+    again = _import(target, tmp_path / "again", "esempio")
+    assert again.read_bytes() == original.read_bytes()
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_every_kind_of_cell_comes_back_as_it_was(kind: str, tmp_path: Path) -> None:
+    original = _import(_sheets(tmp_path / "sheets", TRICKY), tmp_path / "first")
+    target = _target(tmp_path, kind)
+    result = _export(original, kind, target)
+    assert result.returncode == 0, result.stderr
+    assert _import(target, tmp_path / "again").read_bytes() == original.read_bytes()
+
+
+def test_the_same_data_gives_the_same_bytes_and_rows_in_a_fixed_order(tmp_path: Path) -> None:
+    original = _import(_sheets(tmp_path / "sheets", TRICKY), tmp_path / "first")
+    for kind in FORMATS:
+        first, second = _target(tmp_path, kind, "one"), _target(tmp_path, kind, "two")
+        assert _export(original, kind, first).returncode == 0
+        assert _export(original, kind, second).returncode == 0
+        if kind == "csv":
+            assert sorted(p.name for p in first.iterdir()) == sorted([*(s.file for s in SHEETS), "README.txt"])
+            assert all((first / p.name).read_bytes() == p.read_bytes() for p in second.iterdir())
+        else:
+            assert first.read_bytes() == second.read_bytes()
+    with (tmp_path / "one" / "obiettivi.csv").open(encoding="utf-8", newline="") as sheet:
+        text = sheet.read()
+    positions = [
+        (row["organo"], row["posizione"]) for row in csv.DictReader(text.splitlines(), delimiter=delimiter_of(text))
+    ]
+    assert positions == [("coord-novara", "1"), ("coord-novara", "2"), ("coord-novara", "10"), ("tavolo-tecnico", "1")]
+    members = (tmp_path / "one" / "coordinamenti.csv").read_text(encoding="utf-8")
+    assert ";".join(sorted([*MEMBERS, "sercop"])) in members  # several codes, one cell, sorted
+
+
+def test_an_exported_xlsx_is_the_template_filled_in_with_its_notes_and_dropdowns(tmp_path: Path) -> None:
+    original = _import(_sheets(tmp_path / "sheets", TRICKY), tmp_path / "first")
+    assert _export(original, "xlsx", tmp_path / "export.xlsx").returncode == 0
+    book = openpyxl.load_workbook(tmp_path / "export.xlsx")
+    assert book.sheetnames == ["Leggimi", *(s.name for s in SHEETS), "liste"]
+    assert book["liste"].sheet_state == "hidden"
+    assert any("--publisher prova" in str(c.value) for row in book["Leggimi"].iter_rows() for c in row)
+    for sheet in SHEETS:
+        worksheet = book[sheet.name]
+        assert [c.value for c in worksheet[1]] == list(sheet.columns)
+        assert all(c.comment is not None and c.comment.text == hint(sheet, c.value) for c in worksheet[1])
+        found = {}
+        for validation in worksheet.data_validations.dataValidation:
+            [cells] = validation.sqref.ranges
+            assert cells.coord.endswith(f"{ROWS + 1}")
+            found[cells.coord.split(":")[0].rstrip("0123456789")] = validation.formula1
+        assert sorted(found) == sorted(DROPDOWNS[sheet.name])
+        assert all(DROPDOWNS[sheet.name][column] in formula for column, formula in found.items())
+        assert worksheet.max_row == len(TRICKY[sheet.name])
+    dates = book["appartenenze"]["C2"]
+    assert dates.is_date and dates.number_format == "yyyy-mm-dd"
+    [name] = [row[1] for row in book["enti"].iter_rows(min_row=2) if row[0].value == "cisa-24"]
+    assert name.value == "=CISA 24" and name.data_type == "s"  # text, not a formula
+
+
+def test_an_exported_ods_is_the_template_filled_in_with_its_dropdowns(tmp_path: Path) -> None:
+    original = _import(_sheets(tmp_path / "sheets", TRICKY), tmp_path / "first")
+    assert _export(original, "ods", tmp_path / "export.ods").returncode == 0
+    document = Document(tmp_path / "export.ods")
+    tables = {table.name: table for table in document.body.get_tables()}
+    assert list(tables) == ["Leggimi", *(s.name for s in SHEETS), "liste"]
+    validations = document.body.get_elements("table:content-validations/table:content-validation")
+    named = {v.get_attribute_string("table:name") for v in validations}
+    for sheet in SHEETS:
+        rows = tables[sheet.name].get_elements("table:table-row")
+        filled = len(TRICKY[sheet.name]) - 1
+        assert rows[filled + 1].get_attribute_integer("table:number-rows-repeated") == ROWS - filled
+        for row in rows[1:]:
+            cells = row.get_elements("table:table-cell")
+            names = {
+                "ABCDEFGHI"[i]: c.get_attribute_string("table:content-validation-name") for i, c in enumerate(cells)
+            }
+            assert {column for column, name in names.items() if name} == set(DROPDOWNS[sheet.name])
+            assert {name for name in names.values() if name} <= named
+
+
+def test_a_spreadsheet_program_saves_the_export_and_it_imports_back_the_same(tmp_path: Path) -> None:
+    office = shutil.which("soffice")
+    if office is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    original = _import(_sheets(tmp_path / "sheets", TRICKY), tmp_path / "first")
+    for kind, other in (("xlsx", "ods"), ("ods", "xlsx")):
+        assert _export(original, kind, tmp_path / f"export.{kind}").returncode == 0
+        saved = tmp_path / f"saved-{kind}"
+        converted = subprocess.run(
+            [
+                office,
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                other,
+                "--outdir",
+                str(saved),
+                str(tmp_path / f"export.{kind}"),
+            ],
+            env={**os.environ, "HOME": str(tmp_path / "home")},  # a profile of its own, not the user's
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert converted.returncode == 0, converted.stderr
+        again = _import(saved / f"export.{other}", tmp_path / f"again-{kind}")
+        assert again.read_bytes() == original.read_bytes()
+
+
+def test_a_bundled_publisher_is_refused_naming_what_the_sheets_cannot_hold(tmp_path: Path) -> None:
+    result = _export(NOVARA, "xlsx", tmp_path / "novara.xlsx", publisher="provincia-novara")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("govlod: the sheets cannot hold ") and str(NOVARA) in lines[0]
+    counted = {
+        line.split(", e.g. ")[0].split(maxsplit=1)[1]: int(line.split()[0])
+        for line in lines[1:]
+        if ", e.g. " in line and line.split()[0].isdigit()
+    }
+    # English labels, quotations of the source, its page, ex officio holders, planning roles of seats...
+    for missing in (
+        "rdfs:label @en",
+        "gl:sourceText",
+        "a gl:SourcePage",
+        "gl:heldExOfficioBy",
+        "gl:eligibleRole",
+        "prov:wasDerivedFrom",
+    ):
+        assert counted.get(missing, 0) > 0, missing
+    assert sum(counted.values()) == int(lines[0].split("cannot hold ")[1].split()[0])
+    assert any(line.startswith("  obiettivi: 4 rows, e.g.") for line in lines)  # a label that is not the text
+    assert lines[-1] == "nothing was written; --partial writes what the sheets can hold"
+    assert not (tmp_path / "novara.xlsx").exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_partial_export_of_a_bundled_publisher_imports_back_to_a_part_of_it(kind: str, tmp_path: Path) -> None:
+    target = _target(tmp_path, kind)
+    result = _export(NOVARA, kind, target, "--partial", publisher="provincia-novara")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("warning: the sheets cannot hold ")
+    assert "rdfs:label @en" in result.stderr
+    again = _import(target, tmp_path / "again", "provincia-novara")
+    imported, original = _triples(again), _triples(NOVARA)
+    assert imported <= original
+    tables = {
+        str(t.subject) for t in imported if t.object == ox.NamedNode("https://w3id.org/govlod/ontology#GovernanceTable")
+    }
+    assert len(tables) == 2 and len(imported) > len(original) // 2
+    if kind == "xlsx":  # what is kept is valid data in its own right
+        checked = run_govlod("validate", str(tmp_path / "again"))
+        assert checked.returncode == 0, checked.stdout
+
+
+def test_what_only_some_triples_lack_leaves_out_only_their_rows(tmp_path: Path) -> None:
+    original = _import(EXAMPLE, tmp_path / "first", "esempio")
+    sercop = "<https://w3id.org/govlod/id/organization/sercop>"
+    text = original.read_text(encoding="utf-8")
+    edited = tmp_path / "edited.ttl"
+    # An English name (no column holds it), and a Partita IVA without the org:identifier the importer
+    # adds to it: Sercop's row would write a triple the data does not hold, so it is left out.
+    edited.write_text(text + f'{sercop} <http://www.w3.org/2000/01/rdf-schema#label> "Sercop"@en .\n', encoding="utf-8")
+    kept = {
+        t for t in _triples(edited) if not (str(t.subject) == sercop and t.predicate.value.endswith("org#identifier"))
+    }
+    edited.write_text(ox.serialize(sorted(kept, key=str), format=ox.RdfFormat.N_TRIPLES).decode(), encoding="utf-8")
+    refused = _export(edited, "csv", tmp_path / "refused", publisher="esempio")
+    assert refused.returncode == 2
+    assert 'rdfs:label @en, e.g. body:sercop rdfs:label "Sercop"@en' in refused.stderr
+    assert '  enti: 1 row, e.g. sercop: it would write body:sercop org:identifier "05728560961"' in refused.stderr
+    assert not (tmp_path / "refused").exists()
+    partial = _export(edited, "csv", tmp_path / "partial", "--partial", publisher="esempio")
+    assert partial.returncode == 0, partial.stderr
+    again = _triples(_import(tmp_path / "partial", tmp_path / "again", "esempio"))
+    assert again <= kept
+    assert {t for t in kept - again if "sercop" not in str(t.subject) + str(t.object)} == set()  # only Sercop's
+
+
+def test_the_default_data_is_the_file_govlod_import_writes(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    for folder in ("ontology", "shapes"):
+        (home / folder).symlink_to(PROJECT / folder)
+    env = {"GOVLOD_HOME": str(home)}
+    assert run_govlod("import", str(EXAMPLE), "--publisher", "esempio", env=env).returncode == 0
+    result = run_govlod("export", "--publisher", "esempio", "--out", str(tmp_path / "esempio.ods"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {tmp_path / 'esempio.ods'}" in result.stdout  # the format as --out names it
+    again = _import(tmp_path / "esempio.ods", tmp_path / "again", "esempio")
+    assert again.read_bytes() == (home / "data" / "esempio" / "esempio.ttl").read_bytes()
+    # A bundled publisher's folder holds other files than the import's: named, not guessed.
+    (home / "data" / "provincia-novara").mkdir()
+    result = run_govlod("export", "--publisher", "provincia-novara", "--out", str(tmp_path / "x.xlsx"), env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(f"name them: --data {home / 'data' / 'provincia-novara'}")
+
+
+def _bad_turtle(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.ttl"
+    path.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "x" ;\n  ex:c .\n', encoding="utf-8")
+    return path
+
+
+def _empty(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.ttl"
+    path.write_bytes(b"")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (lambda t: ["--publisher", "nessuno"], "govlod: unknown publisher 'nessuno': there is no "),
+        (lambda t: ["--publisher", "Non Slug", "--data", str(NOVARA)], "govlod: --publisher: 'Non Slug' is not a slug"),
+        (lambda t: ["--publisher", "prova", "--data", str(t / "missing.ttl")], "no such file or folder"),
+        (lambda t: ["--publisher", "prova", "--data", str(_bad_turtle(t))], "bad.ttl:3:8: syntax error"),
+        (lambda t: ["--publisher", "prova", "--data", str(_empty(t))], "empty.ttl: empty file: it holds no RDF"),
+        (
+            lambda t: ["--publisher", "prova", "--data", str(NOVARA), "--format", "csv"],
+            "names an .xlsx workbook, not the csv",
+        ),
+    ],
+    ids=["unknown-publisher", "not-a-slug", "missing-file", "syntax-error", "empty-file", "format-and-name-disagree"],
+)
+def test_bad_input_is_one_line_and_nothing_is_written(
+    args: Callable[[Path], list[str]], expected: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run_govlod("export", *args(tmp_path), "--out", str(out / "export.xlsx"))
+    assert result.returncode == 1, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("govlod: "), result.stderr
+    assert expected in result.stderr
+    assert list(out.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_keeps_what_it_held(tmp_path: Path) -> None:
+    original = _import(EXAMPLE, tmp_path / "first", "esempio")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "govlod.xlsx").write_bytes(b"the previous export")
+    out.chmod(0o555)
+    try:
+        result = run_govlod(
+            "export", "--publisher", "esempio", "--data", str(original), "--out", str(out), preexec=unprivileged()
+        )
+    finally:
+        out.chmod(0o755)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"govlod: {out}") and result.stderr.strip().endswith(
+        "cannot write: permission denied"
+    )
+    assert [p.name for p in out.iterdir()] == ["govlod.xlsx"] and (
+        out / "govlod.xlsx"
+    ).read_bytes() == b"the previous export"
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_sheets_that_would_not_import_back_are_never_put_in_place(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = _import(EXAMPLE, tmp_path / "first", "esempio")
+    exported, codes = export_data([original], "esempio", ONTOLOGY)
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = out / ("enti.csv" if kind == "csv" else f"govlod.{kind}")
+    previous.write_text("the previous export", encoding="utf-8")
+    # As if a format lost a value on the way: the check reads back less than was exported.
+    monkeypatch.setattr(export, "_reimported", lambda *_: set(list(exported.triples)[1:]))
+    with pytest.raises(ExportError, match="do not import back to the data exported"):
+        write(exported, kind, out, codes)
+    assert [p.name for p in out.iterdir()] == [previous.name]
+    assert previous.read_text(encoding="utf-8") == "the previous export"
+
+
+def test_dropdowns_reach_past_the_last_record() -> None:
+    assert data_rows({}) == ROWS
+    assert data_rows({"enti": [[""]] * (ROWS - 100)}) == ROWS
+    assert data_rows({"enti": [[""]] * (ROWS - 99)}) == 2 * ROWS
+
+
+def test_a_csv_sheet_is_written_in_the_separator_it_is_read_with() -> None:
+    many = [["coord", "Coordinamento", "ente-a", ";".join(f"ente-{i}" for i in range(20))]]
+    text = sheet_text(["codice", "nome", "istituito_da", "membri"], many)
+    assert delimiter_of(text) == ";" and text.startswith("codice;nome;")
+    assert list(csv.reader(text.splitlines(), delimiter=";"))[1] == many[0]
+    few = [["coord", "Coordinamento, novarese", "ente-a", "ente-b;ente-c"]]
+    assert sheet_text(["codice", "nome", "istituito_da", "membri"], few).startswith("codice,nome,")
+
+
+def test_a_value_the_importer_refuses_empties_only_its_cell(tmp_path: Path) -> None:
+    original = _import(EXAMPLE, tmp_path / "first", "esempio")
+    # A Partita IVA with a wrong check digit, as hand-written Turtle may hold: the row keeps the rest.
+    edited = tmp_path / "edited.ttl"
+    text = original.read_text(encoding="utf-8").replace('gl:partitaIVA "05728560961"', 'gl:partitaIVA "05728560962"')
+    edited.write_text(
+        text
+        + '<https://w3id.org/govlod/id/organization/sercop> <http://www.w3.org/ns/org#identifier> "05728560962" .\n',
+        encoding="utf-8",
+    )
+    refused = _export(edited, "xlsx", tmp_path / "refused.xlsx", publisher="esempio")
+    assert refused.returncode == 2
+    assert "  enti: 1 cell, e.g. sercop (partita_iva): '05728560962' is not a valid Partita IVA" in refused.stderr
+    partial = _export(edited, "xlsx", tmp_path / "partial.xlsx", "--partial", publisher="esempio")
+    assert partial.returncode == 0, partial.stderr
+    again, data = _triples(_import(tmp_path / "partial.xlsx", tmp_path / "again", "esempio")), _triples(edited)
+    assert again <= data
+    assert sorted(str(t.object) for t in data - again) == ['"05728560962"', '"05728560962"']
+
+
+def test_the_command_is_listed_in_the_help() -> None:
+    result = run_govlod("--help")
+    assert result.returncode == 0
+    assert "export    write a publisher's data back as the sheets" in result.stdout
