@@ -16,6 +16,7 @@ import openpyxl
 import pyoxigraph as ox
 import pytest
 from odfdo import Document
+from openpyxl.utils import get_column_letter
 
 from govlod.importing import export
 from govlod.importing.export import ExportError, export_data, write
@@ -122,6 +123,44 @@ TRICKY: dict[str, list[list[str]]] = {
 }
 
 
+# TRICKY with the English names, English eligibility and the source's words, as hard to carry: the same
+# text in both languages, quotes, separators, line breaks, and a seat with its source text only.
+ENGLISH_COLUMNS: dict[str, dict[str, dict[str, str]]] = {
+    "enti": {
+        "provincia-novara": {"nome_en": "Province of Novara"},
+        "comune-novara": {"nome_en": 'Municipality of Novara; capital, "city"'},
+        "cisa-24": {"nome_en": "=CISA 24"},
+    },
+    "coordinamenti": {"coord-novara": {"nome_en": "Coordination of the managing bodies"}},
+    "tavoli": {"tavolo-politico": {"nome_en": "Political table"}, "tavolo-tecnico": {"nome_en": "Tavolo Tecnico"}},
+    "posti": {
+        "presidente": {
+            "nome_en": "Chair",
+            "testo_fonte": "l'Assessore alle Politiche Sociali in qualità di Presidente",
+        },
+        "delegato-cisa-24": {
+            "nome_en": "Delegate",
+            "requisiti_en": "Mayors  or councillors\nfor social services",
+            "testo_fonte": "7 delegati (Sindaci o Assessori ai servizi sociali), uno per Ente; scelti dall'Assemblea",
+        },
+        "consulenti": {"testo_fonte": "Consulenti"},
+    },
+}
+
+
+def _with_english() -> dict[str, list[list[str]]]:
+    sheets = {name: [list(row) for row in rows] for name, rows in TRICKY.items()}
+    for name, by_code in ENGLISH_COLUMNS.items():
+        header, *rows = sheets[name]
+        columns = [
+            c for c in ("nome_en", "requisiti_en", "testo_fonte") if any(c in cells for cells in by_code.values())
+        ]
+        sheets[name] = [header + columns] + [
+            row + [by_code.get(row[0], {}).get(c, "") for c in columns] for row in rows
+        ]
+    return sheets
+
+
 def _sheets(folder: Path, sheets: dict[str, list[list[str]]]) -> Path:
     folder.mkdir(parents=True)
     for name, rows in sheets.items():
@@ -171,6 +210,26 @@ def test_every_kind_of_cell_comes_back_as_it_was(kind: str, tmp_path: Path) -> N
     result = _export(original, kind, target)
     assert result.returncode == 0, result.stderr
     assert _import(target, tmp_path / "again").read_bytes() == original.read_bytes()
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_english_names_and_the_source_text_come_back_as_they_were(kind: str, tmp_path: Path) -> None:
+    original = _import(_sheets(tmp_path / "sheets", _with_english()), tmp_path / "first")
+    data = _triples(original)
+    english = {(t.predicate.value.rsplit("#", 1)[-1], t.object.value) for t in data if _language(t) == "en"}
+    assert ("label", "Political table") in english and ("label", "Coordination of the managing bodies") in english
+    assert ("eligibility", "Mayors  or councillors\nfor social services") in english
+    quoted = {t.object.value for t in data if t.predicate.value.endswith("#sourceText") and _language(t) == "it"}
+    assert len(quoted) == 3
+    target = _target(tmp_path, kind)
+    result = _export(original, kind, target)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert _import(target, tmp_path / "again").read_bytes() == original.read_bytes()
+
+
+def _language(triple: ox.Triple) -> str | None:
+    return triple.object.language if isinstance(triple.object, ox.Literal) else None
 
 
 def test_the_same_data_gives_the_same_bytes_and_rows_in_a_fixed_order(tmp_path: Path) -> None:
@@ -234,7 +293,8 @@ def test_an_exported_ods_is_the_template_filled_in_with_its_dropdowns(tmp_path: 
         for row in rows[1:]:
             cells = row.get_elements("table:table-cell")
             names = {
-                "ABCDEFGHI"[i]: c.get_attribute_string("table:content-validation-name") for i, c in enumerate(cells)
+                get_column_letter(i): c.get_attribute_string("table:content-validation-name")
+                for i, c in enumerate(cells, start=1)
             }
             assert {column for column, name in names.items() if name} == set(DROPDOWNS[sheet.name])
             assert {name for name in names.values() if name} <= named
@@ -297,6 +357,29 @@ def test_a_bundled_publisher_is_refused_naming_what_the_sheets_cannot_hold(tmp_p
     assert not (tmp_path / "novara.xlsx").exists() and list(tmp_path.iterdir()) == []
 
 
+def test_the_bundled_bodies_tables_and_seats_keep_their_english_names_and_source_text() -> None:
+    exported, _ = export_data([NOVARA], "provincia-novara", ONTOLOGY)
+    graph = export.Graph(exported.data)
+    classes = ("PublicBody", "Coordination", "GovernanceTable", "Seat")
+    rows = {iri for cls in classes for iri in graph.of_type("https://w3id.org/govlod/ontology#" + cls)}
+    kinds = {("label", "en"), ("eligibility", "en"), ("sourceText", "it")}
+    held = {
+        t
+        for t in exported.data
+        if t.subject.value in rows and (t.predicate.value.rsplit("#", 1)[-1], _language(t)) in kinds
+    }
+    # The data has them all, on bodies, the coordination, tables and seats, and the sheets give them all
+    # back: what is still reported in English or quoted is on contact points, laws, objectives, offices.
+    assert {(t.predicate.value.rsplit("#", 1)[-1], _language(t)) for t in held} == kinds
+    assert held <= exported.triples
+    assert len(exported.missing) == len(exported.data) - len(exported.triples)
+    tables = {r.cells["codice"]: r.cells for r in exported.rows["tavoli"]}
+    assert tables["tavolo-politico"]["nome_en"] == "Political table"
+    seats = exported.rows["posti"]
+    assert len(seats) == 33 and all(r.cells["testo_fonte"] for r in seats)
+    assert any(r.cells["requisiti_en"] == "Mayors or councillors for social services" for r in seats)
+
+
 @pytest.mark.parametrize("kind", FORMATS)
 def test_a_partial_export_of_a_bundled_publisher_imports_back_to_a_part_of_it(kind: str, tmp_path: Path) -> None:
     target = _target(tmp_path, kind)
@@ -321,16 +404,17 @@ def test_what_only_some_triples_lack_leaves_out_only_their_rows(tmp_path: Path) 
     sercop = "<https://w3id.org/govlod/id/organization/sercop>"
     text = original.read_text(encoding="utf-8")
     edited = tmp_path / "edited.ttl"
-    # An English name (no column holds it), and a Partita IVA without the org:identifier the importer
+    # An English comment (no column holds it), and a Partita IVA without the org:identifier the importer
     # adds to it: Sercop's row would write a triple the data does not hold, so it is left out.
-    edited.write_text(text + f'{sercop} <http://www.w3.org/2000/01/rdf-schema#label> "Sercop"@en .\n', encoding="utf-8")
+    comment = f'{sercop} <http://www.w3.org/2000/01/rdf-schema#comment> "Sercop"@en .\n'
+    edited.write_text(text + comment, encoding="utf-8")
     kept = {
         t for t in _triples(edited) if not (str(t.subject) == sercop and t.predicate.value.endswith("org#identifier"))
     }
     edited.write_text(ox.serialize(sorted(kept, key=str), format=ox.RdfFormat.N_TRIPLES).decode(), encoding="utf-8")
     refused = _export(edited, "csv", tmp_path / "refused", publisher="esempio")
     assert refused.returncode == 2
-    assert 'rdfs:label @en, e.g. body:sercop rdfs:label "Sercop"@en' in refused.stderr
+    assert 'rdfs:comment @en, e.g. body:sercop rdfs:comment "Sercop"@en' in refused.stderr
     assert '  enti: 1 row, e.g. sercop: it would write body:sercop org:identifier "05728560961"' in refused.stderr
     assert not (tmp_path / "refused").exists()
     partial = _export(edited, "csv", tmp_path / "partial", "--partial", publisher="esempio")

@@ -136,6 +136,9 @@ class Graph:
     def italian(self, subject: str, predicate: str) -> str:
         return self.literal(subject, predicate, lambda lit: lit.language == "it")
 
+    def english(self, subject: str, predicate: str) -> str:
+        return self.literal(subject, predicate, lambda lit: lit.language == "en")
+
     def plain(self, subject: str, predicate: str) -> str:
         return self.literal(
             subject, predicate, lambda lit: lit.language is None and lit.datatype.value == XSD + "string"
@@ -203,6 +206,7 @@ def enti(x: Context) -> list[Record]:
             "codice_fiscale": g.plain(iri, GL + "codiceFiscale"),
             "codice_ipa": g.plain(iri, GL + "ipaCode"),
             "codice_istat": g.plain(iri, GL + "istatCode"),
+            "nome_en": g.english(iri, RDFS_LABEL),
         }
         if code and cells["nome"] and cells["tipologia"]:
             found.append((iri, cells))
@@ -228,7 +232,13 @@ def coordinamenti(x: Context) -> list[Record]:
         if not code or not founder or not name:
             continue
         members = sorted({x.ref([member], "enti") for member in g.iris(iri, ORG + "hasMember")} - {""})
-        cells = {"codice": code, "nome": name, "istituito_da": founder, "membri": ";".join(members)}
+        cells = {
+            "codice": code,
+            "nome": name,
+            "istituito_da": founder,
+            "membri": ";".join(members),
+            "nome_en": g.english(iri, RDFS_LABEL),
+        }
         found.append(Record(iri, cells, (iri,)))
     return found
 
@@ -247,6 +257,7 @@ def tavoli(x: Context) -> list[Record]:
                 "nome": g.italian(iri, RDFS_LABEL),
                 "tipologia": x.notation(g.iris(iri, ORG + "classification"), "governance-body-kind"),
                 "parte_di": coordination,
+                "nome_en": g.english(iri, RDFS_LABEL),
             }
             if cells["nome"] and cells["tipologia"]:
                 found.append(Record(iri, cells, (coordination, code)))
@@ -274,6 +285,9 @@ def posti(x: Context) -> list[Record]:
                 "requisiti": g.italian(iri, GL + "eligibility"),
                 "quanti": _integer(g.typed_value(iri, GL + "numberOfHolders", XSD + "integer")),
                 "eventuale": "sì" if optional else "no",
+                "nome_en": g.english(iri, RDFS_LABEL),
+                "requisiti_en": g.english(iri, GL + "eligibility"),
+                "testo_fonte": g.italian(iri, GL + "sourceText"),
             }
             if cells["nome"] and cells["ruolo"]:
                 found.append(Record(iri, cells, (table_code, code)))
@@ -516,7 +530,8 @@ def _show(triple: ox.Triple) -> str:
 
 def _group(triple: ox.Triple) -> str:
     """What a triple is grouped under: "a CLASS" for its type, else its predicate, and the language
-    of its literal where it is not Italian (the sheets write Italian text only)."""
+    of its literal where it is not Italian (the sheets write English text in a few columns only, so
+    what they lack in English is told apart)."""
     if triple.predicate.value == TYPE and isinstance(triple.object, ox.NamedNode):
         return f"a {_compact(triple.object.value)}"
     name = _compact(triple.predicate.value)

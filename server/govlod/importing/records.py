@@ -36,7 +36,7 @@ _ORGANO = Reference(("tavoli", "coordinamenti"))
 ENTI = Sheet(
     "enti",
     ("codice", "nome", "tipologia"),
-    ("partita_iva", "codice_fiscale", "codice_ipa", "codice_istat", "nel_territorio_di"),
+    ("partita_iva", "codice_fiscale", "codice_ipa", "codice_istat", "nel_territorio_di", "nome_en"),
     about="Gli enti: Comuni, Province, Regioni, enti gestori, ASL, consorzi e aziende speciali.",
     hints={
         "codice": _CODE_HINT.format(example="comune-novara"),
@@ -49,37 +49,43 @@ ENTI = Sheet(
         "6 per un Comune (es. 003106), con gli zeri iniziali.",
         "nel_territorio_di": "Codice dell'ente nel cui territorio si trova questo: la Provincia di un Comune, "
         "la Regione di una Provincia.",
+        "nome_en": "Nome dell'ente in inglese (es. Municipality of Novara).",
     },
     allowed={"tipologia": CodeList("body-kind"), "nel_territorio_di": Reference(("enti",))},
 )
 COORDINAMENTI = Sheet(
     "coordinamenti",
     ("codice", "nome", "istituito_da", "membri"),
+    ("nome_en",),
     about="I coordinamenti tra enti (es. il coordinamento degli enti gestori), chi li ha istituiti e chi ne fa parte.",
     hints={
         "codice": _CODE_HINT.format(example="coordinamento-enti-gestori-novara"),
         "nome": "Nome del coordinamento.",
         "istituito_da": "Codice dell'ente (foglio enti) che ha istituito il coordinamento.",
         "membri": "Codici degli enti membri (foglio enti), separati da ; (es. comune-novara;cisa-24).",
+        "nome_en": "Nome del coordinamento in inglese.",
     },
     allowed={"istituito_da": Reference(("enti",)), "membri": Reference(("enti",), several=True)},
 )
 TAVOLI = Sheet(
     "tavoli",
     ("codice", "nome", "tipologia", "parte_di"),
+    ("nome_en",),
     about="I tavoli e gli organi di ogni coordinamento: tavolo politico, tavolo tecnico, ufficio di piano.",
     hints={
         "codice": _CODE_HINT.format(example="tavolo-politico"),
         "nome": "Nome del tavolo (es. Tavolo Politico).",
         "tipologia": "Tipo di organo, dall'elenco (es. tavolo-politico, tavolo-tecnico).",
         "parte_di": "Codice del coordinamento (foglio coordinamenti) di cui il tavolo fa parte.",
+        "nome_en": "Nome del tavolo in inglese (es. Political table).",
     },
     allowed={"tipologia": CodeList("governance-body-kind"), "parte_di": Reference(("coordinamenti",))},
 )
 POSTI = Sheet(
     "posti",
     ("codice", "tavolo", "nome", "ruolo"),
-    ("per_conto_di", "designato_da", "requisiti", "quanti", "eventuale"),
+    # English text and the source's words last, in every sheet: the columns most publishers fill come first.
+    ("per_conto_di", "designato_da", "requisiti", "quanti", "eventuale", "nome_en", "requisiti_en", "testo_fonte"),
     about="I posti di ogni tavolo: in quale ruolo, per conto di quale ente e chi li designa.",
     hints={
         "codice": _CODE_HINT.format(example="delegato-cisa-24"),
@@ -91,6 +97,10 @@ POSTI = Sheet(
         "requisiti": "Chi può occupare il posto (es. Sindaci o Assessori ai servizi sociali).",
         "quanti": "Quante persone occupano il posto: un numero intero.",
         "eventuale": "sì se il posto è solo eventuale; no o vuoto se è sempre previsto.",
+        "nome_en": "Descrizione del posto in inglese (es. Delegate of the Assembly of CISA 24).",
+        "requisiti_en": "Chi può occupare il posto, in inglese (es. Mayors or councillors for social services).",
+        "testo_fonte": "Le parole esatte della pagina da cui è tratto il posto, copiate come sono "
+        "(es. 7 delegati in rappresentanza delle Assemblee).",
     },
     allowed={
         "tavolo": Reference(("tavoli",)),
@@ -249,12 +259,18 @@ class Builder:
         if self.made_by is not None and self.row is not None:
             self.made_by.setdefault(triple, set()).add((self.row.file, self.row.number))
 
-    def organization(self, iri: str, classes: tuple[str, ...], name: str, kind: str) -> None:
-        """Types, Italian name and kind: what every body, coordination and table starts with."""
+    def organization(self, iri: str, classes: tuple[str, ...], row: Row, kind: str) -> None:
+        """Types, names and kind: what every body, coordination and table starts with."""
         for cls in (*classes, ORG + "Organization"):
             self.add(iri, TYPE, cls)
-        self.add(iri, RDFS_LABEL, _text(name))
+        self.add(iri, RDFS_LABEL, _text(row.get("nome")))
+        self.english(iri, RDFS_LABEL, row, "nome_en")
         self.add(iri, ORG + "classification", kind)
+
+    def english(self, subject: str, predicate: str, row: Row, column: str) -> None:
+        """The English text of an optional column, when the row has one."""
+        if row.get(column):
+            self.add(subject, predicate, ox.Literal(row.get(column), language="en"))
 
     def code(self, row: Row, sheet: Sheet) -> str | None:
         code = row.get("codice") or slug(row.get("nome"))
@@ -361,7 +377,7 @@ def build_records(
         iri = b.iris["enti"][code] = organization_iri(code)
         if row.get("nel_territorio_di"):
             placed.append((row, iri))
-        b.organization(iri, (GL + "PublicBody", ORG + "FormalOrganization"), row.get("nome"), kind)
+        b.organization(iri, (GL + "PublicBody", ORG + "FormalOrganization"), row, kind)
         for prop, value in (("partitaIVA", vat), ("codiceFiscale", tax), ("ipaCode", ipa), ("istatCode", istat)):
             if value:
                 b.add(iri, GL + prop, ox.Literal(value))
@@ -388,7 +404,7 @@ def build_records(
             continue
         iri = b.iris["coordinamenti"][code] = organization_iri(code)
         kind = concept_iri("governance-body-kind", COORDINATION_KIND)
-        b.organization(iri, (GL + "Coordination", ORG + "OrganizationalCollaboration"), row.get("nome"), kind)
+        b.organization(iri, (GL + "Coordination", ORG + "OrganizationalCollaboration"), row, kind)
         b.add(iri, GL + "establishedBy", founder)
         b.add(founder, GL + "established", iri)
         for member in members:
@@ -402,7 +418,7 @@ def build_records(
         if code is None or kind is None or parent is None:
             continue
         iri = b.iris["tavoli"][code] = table_iri(parent, code)
-        b.organization(iri, (GL + "GovernanceTable", ORG + "OrganizationalUnit"), row.get("nome"), kind)
+        b.organization(iri, (GL + "GovernanceTable", ORG + "OrganizationalUnit"), row, kind)
         b.add(iri, ORG + "unitOf", parent)
         b.add(parent, ORG + "hasUnit", iri)
     for row in b.each(rows.get("posti", [])):
@@ -423,6 +439,7 @@ def build_records(
         b.add(iri, TYPE, GL + "Seat")
         b.add(iri, TYPE, ORG + "Post")
         b.add(iri, RDFS_LABEL, _text(row.get("nome")))
+        b.english(iri, RDFS_LABEL, row, "nome_en")
         b.add(iri, ORG + "postIn", table)
         b.add(iri, ORG + "role", role)
         b.seats[iri] = (table, role)
@@ -432,6 +449,9 @@ def build_records(
             b.add(iri, GL + "designatedBy", designator)
         if row.get("requisiti"):
             b.add(iri, GL + "eligibility", _text(row.get("requisiti")))
+        b.english(iri, GL + "eligibility", row, "requisiti_en")
+        if row.get("testo_fonte"):
+            b.add(iri, GL + "sourceText", _text(row.get("testo_fonte")))
         if holders.isdigit():
             b.add(iri, GL + "numberOfHolders", ox.Literal(holders, datatype=ox.NamedNode(XSD + "integer")))
         if optional in YES:
