@@ -6,10 +6,13 @@ import csv
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from odfdo import Document, Table
 
+from govlod.importing.records import SHEETS
+from govlod.importing.templates import hint
 from tests.helpers import PROJECT
 
 TEMPLATES = PROJECT / "data" / "templates"
@@ -107,3 +110,14 @@ def replace_part(workbook: Path, name: str, data: bytes, out: Path) -> Path:
     parts[name] = data
     out.write_bytes(zip_with(parts))
     return out
+
+
+def check_workbook_layout(book: Any) -> None:
+    """A template's layout, filled in or not: Leggimi first, a sheet per kind with its columns in the
+    first row and each column's hint as the header cell's note, the hidden lists last."""
+    assert book.sheetnames == ["Leggimi", *(s.name for s in SHEETS), "liste"]
+    assert book["liste"].sheet_state == "hidden"
+    for sheet in SHEETS:
+        header = book[sheet.name][1]
+        assert [c.value for c in header] == list(sheet.columns)
+        assert all(c.comment is not None and c.comment.text == hint(sheet, c.value) for c in header)
