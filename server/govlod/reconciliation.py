@@ -233,9 +233,13 @@ class Candidate:
     match: bool = False
     comparison: Comparison = Comparison(0.0)  # of the best name
     # The evidence behind `score`, published as matching features so that clients can re-score:
-    name_score: float = 0.0  # the best name's `name_score`, whatever an identifier decided
     identifier_agrees: bool = False  # the entity's id, or an identifier given, equals the entity's own
     territory_agrees: bool = False  # a territory given is one the entity lies within
+
+    @property
+    def name_score(self) -> float:
+        """The best name's score, whatever an identifier decided."""
+        return self.comparison.score
 
 
 def identifier_key(value: str) -> str:
@@ -325,7 +329,6 @@ def reconcile(
                 score,
                 best_name or entity.iri,
                 comparison=best,
-                name_score=best.score,
                 identifier_agrees=agrees,
                 territory_agrees=bool(territory),
             )

@@ -371,18 +371,16 @@ class ReleaseIndex:
         other resources lie within (a managing body's seats lie within it)."""
         if not words:
             return []
-        if not territories_only:  # any body other resources lie within: a managing body too
-            rows = self._db.execute(
-                "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
-                "WHERE name_words MATCH ? AND EXISTS (SELECT 1 FROM territory WHERE territory.body = name.resource) "
-                "LIMIT ?",
-                (_all_words(words, last_is_prefix=False), limit),
-            )
-            return [resource for (resource,) in rows]
+        # Any body other resources lie within (a managing body too), or only a Region, Province, Comune.
+        condition, kinds = (
+            (IS_TERRITORY.format(body="name.resource"), TERRITORY_KINDS)
+            if territories_only
+            else ("EXISTS (SELECT 1 FROM territory WHERE territory.body = name.resource)", ())
+        )
         rows = self._db.execute(
             "SELECT DISTINCT name.resource FROM name_words JOIN name ON name.rowid = name_words.rowid "
-            "WHERE name_words MATCH ? AND " + IS_TERRITORY.format(body="name.resource") + " LIMIT ?",
-            (_all_words(words, last_is_prefix=False), *TERRITORY_KINDS, limit),
+            f"WHERE name_words MATCH ? AND {condition} LIMIT ?",
+            (_all_words(words, last_is_prefix=False), *kinds, limit),
         )
         return [resource for (resource,) in rows]
 
