@@ -67,6 +67,6 @@ def test_a_contact_point_keeps_one_voice_telephone_and_an_email(
     assert len(phones) == 1  # the office publishes two numbers and a fax; DCAT-AP_IT allows one number
     assert ox.Quad(phones[0], TYPE, ox.NamedNode(VCARD + "Voice")) in catalog
     assert ox.Quad(phones[0], TYPE, ox.NamedNode(VCARD + "TelephoneType")) in catalog
-    sercop = ox.NamedNode(linked_server.url + "id/contact-point/sercop/sede")
+    sercop = ox.NamedNode(linked_server.url + "id/contact-point/sercop-rhodense/sede")
     emails = [q.object for q in catalog.quads_for_pattern(sercop, ox.NamedNode(VCARD + "hasEmail"), None)]
     assert emails == [ox.NamedNode("mailto:sercop@legalmail.it")]  # its only published address, the PEC

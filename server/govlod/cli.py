@@ -13,6 +13,7 @@ from typing import Any
 import uvicorn
 from pydantic import SecretStr, ValidationError
 
+from govlod.importing.definitions import SHEETS
 from govlod.settings import Settings
 from govlod.sources import SourceError, os_reason
 from govlod.store import BuildInProgress, NoStore, StoreFolder, StoreWriteError
@@ -218,7 +219,7 @@ def command_import(args: argparse.Namespace) -> int:
 
     settings = _settings({})
     out = args.out or settings.home / "data" / args.publisher
-    result = import_sheets(args.paths, args.publisher, out, settings.ontology_dir)
+    result = import_sheets(args.paths, args.publisher, out, settings.ontology_dir, args.name or args.publisher)
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)
@@ -258,6 +259,9 @@ def command_export(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     print(f"rows: {exported.counts()} ({len(exported.triples)} triples)")
+    sheets = args.out if kind == "csv" else written[0]
+    named = f" --name {exported.name}" if exported.name else ""
+    print(f"to import it again: govlod import {sheets} --publisher {args.publisher}{named}")
     return EXIT_OK
 
 
@@ -386,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     sheets = commands.add_parser(
         "import",
         help="turn a publisher's sheets (CSV files, an .xlsx or .ods workbook) into Turtle in the govlod vocabulary",
-        description="Sheets: enti, coordinamenti, tavoli, posti, appartenenze, obiettivi, norme, contatti, with "
+        description=f"Sheets: {', '.join(sheet.name for sheet in SHEETS)}, with "
         "Italian column names in the first row: CSV files named after them (posti.csv, UTF-8), or the sheets of "
         "an .xlsx or .ods workbook named after them (other sheets, such as Leggimi, are ignored). Start from "
         "`govlod template` or data/templates/. Every problem is reported at once, named by file and row "
@@ -398,6 +402,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sheets.add_argument("--publisher", required=True, help="the publisher's slug, e.g. provincia-novara")
     sheets.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: data/PUBLISHER/)")
+    sheets.add_argument(
+        "--name",
+        metavar="NAME",
+        help="the file to write, DIR/NAME.ttl, and so the named graph (default: PUBLISHER): the file an "
+        "export was made from, to replace it (e.g. --name coordinamento-enti-gestori)",
+    )
     sheets.set_defaults(handler=command_import)
 
     export = commands.add_parser(

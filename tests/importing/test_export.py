@@ -15,13 +15,15 @@ from pathlib import Path
 import openpyxl
 import pyoxigraph as ox
 import pytest
+import rdflib
 from odfdo import Document
 from openpyxl.utils import get_column_letter
+from rdflib.compare import isomorphic
 
 from govlod.importing import export
+from govlod.importing.definitions import SHEETS
 from govlod.importing.export import ExportError, export_data, write
 from govlod.importing.formats.csv_sheets import delimiter_of, sheet_text
-from govlod.importing.records import SHEETS
 from govlod.importing.templates import ROWS, data_rows
 from tests.faults import unprivileged
 from tests.helpers import PROJECT, run_govlod
@@ -198,7 +200,7 @@ def test_the_example_sheets_export_and_import_back_to_the_same_bytes(kind: str, 
     result = _export(original, kind, target, publisher="esempio")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # nothing the sheets cannot hold
-    assert "rows: enti 4, coordinamenti 1, tavoli 2, posti 2" in result.stdout
+    assert "rows: enti 4, uffici 0, cariche 0, coordinamenti 1, partecipazione 0, tavoli 2, posti 2" in result.stdout
     again = _import(target, tmp_path / "again", "esempio")
     assert again.read_bytes() == original.read_bytes()
 
@@ -253,6 +255,12 @@ def test_the_same_data_gives_the_same_bytes_and_rows_in_a_fixed_order(tmp_path: 
     assert ";".join(sorted([*MEMBERS, "sercop"])) in members  # several codes, one cell, sorted
 
 
+def _exported_rows(sheet: str) -> int:
+    """How many rows the export of TRICKY gives a sheet: its rows, but one for the contact point that
+    TRICKY gives twice, once for each of two bodies."""
+    return len(TRICKY.get(sheet, [[]])) - 1 - (sheet == "contatti")
+
+
 def test_an_exported_xlsx_is_the_template_filled_in_with_its_notes_and_dropdowns(tmp_path: Path) -> None:
     original = _import(_sheets(tmp_path / "sheets", TRICKY), tmp_path / "first")
     assert _export(original, "xlsx", tmp_path / "export.xlsx").returncode == 0
@@ -268,7 +276,7 @@ def test_an_exported_xlsx_is_the_template_filled_in_with_its_notes_and_dropdowns
             found[cells.coord.split(":")[0].rstrip("0123456789")] = validation.formula1
         assert sorted(found) == sorted(DROPDOWNS[sheet.name])
         assert all(DROPDOWNS[sheet.name][column] in formula for column, formula in found.items())
-        assert worksheet.max_row == len(TRICKY[sheet.name])
+        assert worksheet.max_row == 1 + _exported_rows(sheet.name)
     dates = book["appartenenze"]["C2"]
     assert dates.is_date and dates.number_format == "yyyy-mm-dd"
     [name] = [row[1] for row in book["enti"].iter_rows(min_row=2) if row[0].value == "cisa-24"]
@@ -285,7 +293,7 @@ def test_an_exported_ods_is_the_template_filled_in_with_its_dropdowns(tmp_path: 
     named = {v.get_attribute_string("table:name") for v in validations}
     for sheet in SHEETS:
         rows = tables[sheet.name].get_elements("table:table-row")
-        filled = len(TRICKY[sheet.name]) - 1
+        filled = _exported_rows(sheet.name)
         assert rows[filled + 1].get_attribute_integer("table:number-rows-repeated") == ROWS - filled
         for row in rows[1:]:
             cells = row.get_elements("table:table-cell")
@@ -327,73 +335,137 @@ def test_a_spreadsheet_program_saves_the_export_and_it_imports_back_the_same(tmp
         assert again.read_bytes() == original.read_bytes()
 
 
-def test_a_bundled_publisher_is_refused_naming_what_the_sheets_cannot_hold(tmp_path: Path) -> None:
-    result = _export(NOVARA, "xlsx", tmp_path / "novara.xlsx", publisher="provincia-novara")
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert lines[0].startswith("govlod: the sheets cannot hold ") and str(NOVARA) in lines[0]
-    counted = {
-        line.split(", e.g. ")[0].split(maxsplit=1)[1]: int(line.split()[0])
-        for line in lines[1:]
-        if ", e.g. " in line and line.split()[0].isdigit()
-    }
-    # English labels, quotations of the source, its page, ex officio holders, planning roles of seats...
-    for missing in (
-        "rdfs:label @en",
-        "gl:sourceText",
-        "a gl:SourcePage",
-        "gl:heldExOfficioBy",
-        "gl:eligibleRole",
-        "prov:wasDerivedFrom",
-    ):
-        assert counted.get(missing, 0) > 0, missing
-    assert sum(counted.values()) == int(lines[0].split("cannot hold ")[1].split()[0])
-    assert any(line.startswith("  obiettivi: 4 rows, e.g.") for line in lines)  # a label that is not the text
-    assert lines[-1] == "nothing was written; --partial writes what the sheets can hold"
-    assert not (tmp_path / "novara.xlsx").exists() and list(tmp_path.iterdir()) == []
-
-
-def test_the_bundled_bodies_tables_and_seats_keep_their_english_names_and_source_text() -> None:
-    exported, _ = export_data([NOVARA], "provincia-novara", ONTOLOGY)
-    graph = export.Graph(exported.data)
-    classes = ("PublicBody", "Coordination", "GovernanceTable", "Seat")
-    rows = {iri for cls in classes for iri in graph.of_type("https://w3id.org/govlod/ontology#" + cls)}
-    kinds = {("label", "en"), ("eligibility", "en"), ("sourceText", "it")}
-    held = {
-        t
-        for t in exported.data
-        if t.subject.value in rows and (t.predicate.value.rsplit("#", 1)[-1], _language(t)) in kinds
-    }
-    # The data has them all, on bodies, the coordination, tables and seats, and the sheets give them all
-    # back: what is still reported in English or quoted is on contact points, laws, objectives, offices.
-    assert {(t.predicate.value.rsplit("#", 1)[-1], _language(t)) for t in held} == kinds
-    assert held <= exported.triples
-    assert len(exported.missing) == len(exported.data) - len(exported.triples)
-    tables = {r.cells["codice"]: r.cells for r in exported.rows["tavoli"]}
-    assert tables["tavolo-politico"]["nome_en"] == "Political table"
-    seats = exported.rows["posti"]
-    assert len(seats) == 33 and all(r.cells["testo_fonte"] for r in seats)
-    assert any(r.cells["requisiti_en"] == "Mayors or councillors for social services" for r in seats)
+BUNDLED = {
+    "provincia-novara": NOVARA,
+    "sercop-rhodense": PROJECT / "data" / "sercop-rhodense" / "piano-sociale-di-zona.ttl",
+}
 
 
 @pytest.mark.parametrize("kind", FORMATS)
-def test_a_partial_export_of_a_bundled_publisher_imports_back_to_a_part_of_it(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("publisher", sorted(BUNDLED))
+def test_a_bundled_publisher_exports_whole_and_imports_back_isomorphic_and_valid(
+    publisher: str, kind: str, tmp_path: Path
+) -> None:
     target = _target(tmp_path, kind)
-    result = _export(NOVARA, kind, target, "--partial", publisher="provincia-novara")
+    result = _export(BUNDLED[publisher], kind, target, publisher=publisher)
     assert result.returncode == 0, result.stderr
-    assert result.stderr.startswith("warning: the sheets cannot hold ")
-    assert "rdfs:label @en" in result.stderr
+    assert result.stderr == ""  # the sheets hold every triple: nothing to warn of
+    again = _import(target, tmp_path / "again", publisher)
+    imported = rdflib.Graph().parse(again, format="turtle")
+    bundled = rdflib.Graph().parse(BUNDLED[publisher], format="turtle")
+    assert isomorphic(imported, bundled), sorted(map(str, set(imported) ^ set(bundled)))[:5]
+    # The same IRIs and literals with their languages, not only the same shape.
+    assert set(imported) == set(bundled)
+    # Valid beside the rest of the publisher's files, as the build will check it.
+    for other in BUNDLED[publisher].parent.iterdir():
+        if other.name != BUNDLED[publisher].name:
+            shutil.copy(other, tmp_path / "again" / other.name)
+    checked = run_govlod("validate", str(tmp_path / "again"))
+    assert checked.returncode == 0, checked.stdout
+    # Importing the export once more writes the same bytes.
+    target_again = _target(tmp_path, kind, "export-again")
+    assert _export(again, kind, target_again, publisher=publisher).returncode == 0
+    assert _import(target_again, tmp_path / "third", publisher).read_bytes() == again.read_bytes()
+
+
+def test_an_export_of_a_bundled_file_says_how_to_import_it_back_in_its_place(tmp_path: Path) -> None:
+    data = tmp_path / "data" / "sercop-rhodense"
+    shutil.copytree(BUNDLED["sercop-rhodense"].parent, data)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    result = _export(data / "piano-sociale-di-zona.ttl", "xlsx", tmp_path / "sercop.xlsx", publisher="sercop-rhodense")
+    assert result.returncode == 0, result.stderr
+    command = "govlod import govlod.xlsx --publisher sercop-rhodense --name piano-sociale-di-zona"
+    book = openpyxl.load_workbook(tmp_path / "sercop.xlsx")
+    assert any(command in str(c.value) for row in book["Leggimi"].iter_rows() for c in row)
+    told = result.stdout.splitlines()[-1]
+    sheets = tmp_path / "sercop.xlsx"
+    assert (
+        told == f"to import it again: govlod import {sheets} --publisher sercop-rhodense --name piano-sociale-di-zona"
+    )
+    imported = run_govlod(*told.removeprefix("to import it again: govlod ").split(), "--out", str(data))
+    assert imported.returncode == 0, imported.stderr
+    # The file is replaced, no other is added: the named graph keeps its IRI.
+    assert sorted(p.name for p in data.iterdir()) == sorted(before)
+    again = data / "piano-sociale-di-zona.ttl"
+    assert isomorphic(rdflib.Graph().parse(again), rdflib.Graph().parse(BUNDLED["sercop-rhodense"]))
+    assert again.read_text(encoding="utf-8").startswith(
+        "# Imported by govlod import --publisher sercop-rhodense --name piano-sociale-di-zona:"
+    )
+    refused = run_govlod("import", str(tmp_path / "sercop.xlsx"), "--publisher", "sercop-rhodense", "--name", "../x")
+    assert refused.returncode == 1 and "--name: '../x' is not a slug" in refused.stderr
+
+
+def test_the_bundled_rhodense_model_has_a_row_in_each_of_its_sheets() -> None:
+    exported, _ = export_data([BUNDLED["sercop-rhodense"]], "sercop-rhodense", ONTOLOGY)
+    rows = {name: [r.cells for r in found] for name, found in exported.rows.items()}
+    assert [r["codice"] for r in rows["piani"]] == ["piano-sociale-di-zona-rhodense"]
+    [plan] = rows["piani"]
+    assert (plan["ambito"], plan["gestito_da"], plan["governato_da"], plan["ufficio_di_piano"]) == (
+        "rhodense",
+        "sercop",
+        "programmazione-zonale-rhodense",
+        "ufficio-di-piano",
+    )
+    [structure] = rows["coordinamenti"]
+    assert structure["tipologia"] == "struttura-governo-programmazione-zonale"
+    assert structure["livelli"] == "gestione;indirizzo-politico;partecipazione"
+    assert [r["categorie"] for r in rows["partecipazione"]] == ["altri-attori;terzo-settore"]
+    assert [(r["posizione"], r["funzione"]) for r in rows["attivita"]] == [
+        (str(n), "connessione-coordinamento") for n in range(1, 6)
+    ]
+    [contact] = rows["contatti"]
+    assert (contact["indirizzo"], contact["cap"], contact["comune"]) == ("Via dei Cornaggia 33", "20017", "015182")
+    assert sorted(r["aggiornata_il"] for r in rows["fonti"]) == ["2021-07-22", "2021-07-24"]
+
+
+def test_the_bundled_novara_offices_are_named_body_slash_code() -> None:
+    exported, _ = export_data([NOVARA], "provincia-novara", ONTOLOGY)
+    seats = {r.cells["codice"]: r.cells for r in exported.rows["posti"]}
+    assert seats["presidente"]["di_diritto"] == "provincia-novara/assessore-politiche-sociali"
+    assert seats["tecnico-delegato-cisa-24"]["designato_da"] == "cisa-24/direttore"
+    assert seats["funzionario-coordinamento-tecnico"]["scelto_in"] == "settore-politiche-sociali"
+    assert seats["delegato-cisa-24"]["ruoli_ammessi"] == "assessore;sindaco"
+    offices = {(r.cells["ente"], r.cells["codice"]): r.cells for r in exported.rows["cariche"]}
+    assert len(offices) == 16 and offices[("provincia-novara", "dirigente-settore-politiche-sociali")]["ufficio"] == (
+        "settore-politiche-sociali"
+    )
+
+
+def _with_what_no_sheet_holds(tmp_path: Path) -> Path:
+    """The Novara data and two statements no column holds: a German label and a homepage."""
+    edited = tmp_path / "edited.ttl"
+    coordination = "<https://w3id.org/govlod/id/organization/coordinamento-enti-gestori-novara>"
+    extra = (
+        f'{coordination} <http://www.w3.org/2000/01/rdf-schema#label> "Koordinierung"@de .\n'
+        f"{coordination} <http://xmlns.com/foaf/0.1/homepage> <https://www.provincia.novara.it/> .\n"
+    )
+    data = ox.serialize(sorted(_triples(NOVARA), key=str), format=ox.RdfFormat.N_TRIPLES).decode()
+    edited.write_text(data + extra, encoding="utf-8")
+    return edited
+
+
+def test_what_the_sheets_cannot_hold_is_named_and_nothing_written(tmp_path: Path) -> None:
+    edited = _with_what_no_sheet_holds(tmp_path)
+    result = _export(edited, "xlsx", tmp_path / "out" / "novara.xlsx", publisher="provincia-novara")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("govlod: the sheets cannot hold 2 of the 663 triples ") and str(edited) in lines[0]
+    assert lines[1].split(", e.g. ")[0].split() == ["1", "foaf:homepage"]
+    assert lines[2].split(", e.g. ")[0].split() == ["1", "rdfs:label", "@de"]
+    assert lines[-1] == "nothing was written; --partial writes what the sheets can hold"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_a_partial_export_writes_all_but_what_the_sheets_cannot_hold(kind: str, tmp_path: Path) -> None:
+    edited = _with_what_no_sheet_holds(tmp_path)
+    target = _target(tmp_path, kind)
+    result = _export(edited, kind, target, "--partial", publisher="provincia-novara")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("warning: the sheets cannot hold 2 of the 663 triples")
     again = _import(target, tmp_path / "again", "provincia-novara")
-    imported, original = _triples(again), _triples(NOVARA)
-    assert imported <= original
-    tables = {
-        str(t.subject) for t in imported if t.object == ox.NamedNode("https://w3id.org/govlod/ontology#GovernanceTable")
-    }
-    assert len(tables) == 2 and len(imported) > len(original) // 2
-    if kind == "xlsx":  # what is kept is valid data in its own right
-        checked = run_govlod("validate", str(tmp_path / "again"))
-        assert checked.returncode == 0, checked.stdout
+    assert _triples(again) == _triples(NOVARA)
 
 
 def test_what_only_some_triples_lack_leaves_out_only_their_rows(tmp_path: Path) -> None:

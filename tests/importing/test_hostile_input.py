@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govlod.importing.records import SHEETS
+from govlod.importing.definitions import SHEETS
 from tests.faults import (
     SECRET,
     billion_laughs,

@@ -23,7 +23,7 @@ def test_example_sheets_import_into_valid_turtle(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout
     text = output.read_text(encoding="utf-8")
     assert 'gl:partitaIVA "05728560961"' in text
-    assert "tel:+39-0321378851" in text and "tel:+39-0321378844" in text
+    assert "tel:+39-0321-378-851" in text and "tel:+39-0321-378844" in text  # the groups as typed
     # ISTAT codes are linked to the national vocabulary
     assert (
         "<https://w3id.org/italia/controlled-vocabulary/territorial-classifications/cities/003106-(1948-01-01)>" in text

@@ -7,22 +7,40 @@ from pathlib import Path
 
 import openpyxl
 from odfdo import Document
+from openpyxl.utils import get_column_letter
 
-from govlod.importing.records import SHEETS
+from govlod.importing.definitions import SHEETS
 from govlod.importing.templates import hint
 from tests.helpers import run_govlod
 from tests.importing.workbooks import TEMPLATES, check_workbook_layout
 
 # Column -> what its dropdown offers, in every format: a code list, or another sheet's codes.
 DROPDOWNS = {
-    "enti": {"C": "liste!$A$", "H": "enti!$A$"},
-    "coordinamenti": {"C": "enti!$A$", "D": "enti!$A$"},
-    "tavoli": {"C": "liste!$B$", "D": "coordinamenti!$A$"},
-    "posti": {"B": "tavoli!$A$", "D": "liste!$C$", "E": "enti!$A$", "F": "enti!$A$", "I": "liste!$D$"},
+    "enti": {"C": "liste!$A$", "H": "enti!$A$", "L": "fonti!$A$"},
+    "uffici": {"B": "enti!$A$", "D": "fonti!$A$"},
+    "cariche": {"B": "enti!$A$", "D": "liste!$B$", "E": "uffici!$A$", "F": "fonti!$A$"},
+    "coordinamenti": {"C": "liste!$C$", "D": "enti!$A$", "E": "enti!$A$", "F": "liste!$D$", "I": "fonti!$A$"},
+    "partecipazione": {"B": "coordinamenti!$A$", "D": "liste!$E$", "E": "liste!$D$", "G": "fonti!$A$"},
+    "tavoli": {"C": "liste!$C$", "D": "coordinamenti!$A$", "E": "piani!$A$", "G": "fonti!$A$"},
+    # No dropdown for di_diritto (F) and designato_da (G): a body's office is named body/code.
+    "posti": {
+        "B": "tavoli!$A$",
+        "D": "liste!$B$",
+        "E": "enti!$A$",
+        "H": "liste!$F$",
+        "I": "liste!$E$",
+        "J": "liste!$B$",
+        "N": "liste!$G$",
+    },
     "appartenenze": {"B": "posti!$A$"},
-    "obiettivi": {"A": "liste!$E$"},
-    "norme": {"A": "liste!$E$"},
-    "contatti": {"A": "liste!$F$"},
+    "ambiti": {"C": "fonti!$A$"},
+    "piani": {"C": "ambiti!$A$", "D": "enti!$A$", "E": "coordinamenti!$A$", "F": "tavoli!$A$", "H": "fonti!$A$"},
+    "obiettivi": {"A": "liste!$H$", "E": "liste!$I$", "F": "liste!$A$"},
+    "funzioni": {"B": "liste!$H$"},
+    "attivita": {"A": "liste!$H$", "D": "funzioni!$A$", "F": "liste!$I$", "G": "liste!$A$"},
+    "norme": {"A": "liste!$H$", "F": "enti!$A$"},
+    "contatti": {"C": "liste!$I$", "D": "liste!$J$", "E": "contatti!$B$"},
+    "fonti": {"C": "enti!$A$"},
 }
 
 
@@ -57,7 +75,7 @@ def test_the_xlsx_template_has_notes_on_its_headers_and_dropdowns() -> None:
             assert cells.coord.endswith("1001")
         assert sorted(found) == sorted(DROPDOWNS[sheet.name])
         assert all(DROPDOWNS[sheet.name][column] in formula for column, formula in found.items())
-    roles = [c.value for c in book["liste"]["C"][1:] if c.value]
+    roles = [c.value for c in book["liste"]["B"][1:] if c.value]
     assert "presidente" in roles and "delegato" in roles
 
 
@@ -77,7 +95,7 @@ def test_the_ods_template_has_notes_on_its_headers_and_dropdowns() -> None:
         data = table.get_elements("table:table-row")[1]
         assert data.get_attribute_integer("table:number-rows-repeated") == 1000
         names = [c.get_attribute_string("table:content-validation-name") for c in data.get_elements("table:table-cell")]
-        found = {"ABCDEFGHI"[i]: conditions[name] for i, name in enumerate(names) if name}
+        found = {get_column_letter(i): conditions[name] for i, name in enumerate(names, start=1) if name}
         assert sorted(found) == sorted(DROPDOWNS[sheet.name])
         for column, condition in found.items():
             target, letter = DROPDOWNS[sheet.name][column].split("!")

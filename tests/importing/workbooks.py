@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 from odfdo import Document, Table
 
-from govlod.importing.records import SHEETS
+from govlod.importing.definitions import SHEETS
 from govlod.importing.templates import hint
 from tests.helpers import PROJECT
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from govlod.importing.definitions import SHEETS
 from govlod.importing.formats import WORKBOOK_SUFFIXES, reader_for
-from govlod.importing.records import CODE, SHEETS, build_records
+from govlod.importing.records import CODE, build_records
 from govlod.importing.sheets import Problem, Row
 from govlod.namespaces import ID_SPACE, project_prefixes
 from govlod.sources import os_reason
@@ -105,10 +106,14 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def import_sheets(paths: list[Path], publisher: str, out: Path, ontology_dir: Path) -> ImportResult:
+def import_sheets(
+    paths: list[Path], publisher: str, out: Path, ontology_dir: Path, name: str | None = None
+) -> ImportResult:
     result = ImportResult()
-    if not CODE.match(publisher):
-        result.problems.append(Problem("--publisher", None, None, f"'{publisher}' is not a slug: use a-z, 0-9 and -"))
+    for option, value in (("--publisher", publisher), ("--name", name or publisher)):
+        if not CODE.match(value):
+            result.problems.append(Problem(option, None, None, f"'{value}' is not a slug: use a-z, 0-9 and -"))
+    if result.problems:
         return result
     rows = read_sheets(paths, result.problems)
     if result.problems:  # unreadable sheets: their rows would only add confusing follow-on errors
@@ -124,8 +129,9 @@ def import_sheets(paths: list[Path], publisher: str, out: Path, ontology_dir: Pa
     lines = data.split(b"\n")
     prefixes = sorted(line for line in lines if line.startswith(b"@prefix"))
     data = b"\n".join([*prefixes, *(line for line in lines if not line.startswith(b"@prefix"))])
-    header = f"# Imported by govlod import --publisher {publisher}: edit the sheets, not this file.\n".encode()
-    output = out / f"{publisher}.ttl"
+    named = f" --name {name}" if name and name != publisher else ""
+    header = f"# Imported by govlod import --publisher {publisher}{named}: edit the sheets, not this file.\n".encode()
+    output = out / f"{name or publisher}.ttl"
     try:
         write_atomically(output, header + data)
     except OSError as error:  # a full disk, a folder without permission: the old file stays as it was

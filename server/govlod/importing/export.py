@@ -1,12 +1,8 @@
 """`govlod export`: a publisher's data back into the sheets `govlod import` reads, so that it can be
 edited in a spreadsheet and imported again.
 
-The inverse of `records`, sheet by sheet: each function below finds the resources one sheet's rows
-become and rebuilds their cells (codes from the IRIs' last segments, through the same IRI builders;
-code-list values from the concepts' notations; references as the codes of other rows; dates,
-numbers, `sì`/`no`; several values joined with ";").
-
-The round trip is not taken on trust; the importer itself is the judge:
+The rows are rebuilt from the data by `inverses`, sheet by sheet. The round trip is not taken on
+trust; the importer itself is the judge:
 
 - the rebuilt rows are imported in memory by `records.build_records`, which notes which row wrote
   which triple. A row the importer refuses, or one that would write a triple the data does not hold,
@@ -23,63 +19,29 @@ output, sorted, the same bytes."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from functools import partial
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from govlod.importing import records as forward
 from govlod.importing.command import code_lists, read_sheets
-from govlod.importing.records import (
-    GL,
-    ORG,
-    RDFS_LABEL,
-    SHEETS,
-    TIME,
-    TYPE,
-    VCARD,
-    XSD,
-    contact_iri,
-    legislation_iri,
-    membership_iri,
-    objective_iri,
-    organization_iri,
-    seat_iri,
-    table_iri,
-    telephone_iri,
-)
+from govlod.importing.definitions import SHEETS
+from govlod.importing.inverses import INVERSES, Context, Graph, Record
+from govlod.importing.iris import concept_iri
+from govlod.importing.records import TYPE, XSD
 from govlod.importing.sheets import Problem, Row, Sheet
 from govlod.importing.templates import build_template, readme_text, workbook_bytes, workbook_path
 from govlod.namespaces import project_prefixes
 from govlod.sources import SourceError, discover, os_reason, parse
 
-ELI = "http://data.europa.eu/eli/ontology#"
-DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
-# What no cell of every format gives back: XML 1.0 refuses these control characters (and Excel with
-# it), and a carriage return comes back from XML and CSV readers as a line break.
-UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-TEL = re.compile(r"^tel:\+(\d{2})-(\d+)$")
-
 
 class ExportError(Exception):
     """Nothing can be exported: the message says why, in one line."""
-
-
-@dataclass(frozen=True)
-class Record:
-    """One row of a sheet. `key` names it from one rebuilding to the next: its resource's IRI (in the
-    sheets with a codice, whose rows others refer to by that IRI), or its link (owner, then resource)."""
-
-    key: str
-    cells: dict[str, str]
-    order: tuple[object, ...]  # where it goes in its sheet
 
 
 @dataclass(frozen=True)
@@ -95,313 +57,6 @@ class LeftOut:
         return f"{self.what}" + (f" ({self.column})" if self.column else "") + f": {self.why}"
 
 
-class Graph:
-    """The data's triples, looked up by subject and by class."""
-
-    def __init__(self, triples: Iterable[ox.Triple]):
-        self.triples = frozenset(triples)
-        self.out: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]] = {}
-        self.typed: dict[str, list[str]] = defaultdict(list)
-        for triple in self.triples:
-            if not isinstance(triple.subject, ox.NamedNode):
-                continue  # no row makes a blank node
-            subject = triple.subject.value
-            self.out.setdefault(subject, {}).setdefault(triple.predicate.value, []).append(triple.object)
-            if triple.predicate.value == TYPE and isinstance(triple.object, ox.NamedNode):
-                self.typed[triple.object.value].append(subject)
-        # One order for everything read: what is chosen among several values never depends on parsing.
-        for predicates in self.out.values():
-            for objects in predicates.values():
-                objects.sort(key=str)
-        for subjects in self.typed.values():
-            subjects.sort()
-
-    def of_type(self, cls: str) -> list[str]:
-        return self.typed.get(cls, [])
-
-    def iris(self, subject: str, predicate: str) -> list[str]:
-        objects = self.out.get(subject, {}).get(predicate, [])
-        return [o.value for o in objects if isinstance(o, ox.NamedNode)]
-
-    def has(self, subject: str, predicate: str, obj: str) -> bool:
-        return ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), ox.NamedNode(obj)) in self.triples
-
-    def literal(self, subject: str, predicate: str, fits: Callable[[ox.Literal], bool]) -> str:
-        """The first value that `fits` the literal the importer writes and that a cell holds as it is."""
-        for obj in self.out.get(subject, {}).get(predicate, []):
-            if isinstance(obj, ox.Literal) and fits(obj) and _cell_safe(obj.value):
-                return obj.value
-        return ""
-
-    def italian(self, subject: str, predicate: str) -> str:
-        return self.literal(subject, predicate, lambda lit: lit.language == "it")
-
-    def english(self, subject: str, predicate: str) -> str:
-        return self.literal(subject, predicate, lambda lit: lit.language == "en")
-
-    def plain(self, subject: str, predicate: str) -> str:
-        return self.literal(
-            subject, predicate, lambda lit: lit.language is None and lit.datatype.value == XSD + "string"
-        )
-
-    def typed_value(self, subject: str, predicate: str, datatype: str) -> str:
-        return self.literal(subject, predicate, lambda lit: lit.language is None and lit.datatype.value == datatype)
-
-
-def _cell_safe(text: str) -> bool:
-    """Whether a cell gives the text back unchanged: the importer strips cells, and no workbook holds
-    control characters."""
-    return bool(text) and text == text.strip() and not UNSAFE.search(text)
-
-
-def _code(iri: str, mint: Callable[[str], str]) -> str | None:
-    """The row's code: the IRI's last segment, when the sheets mint this very IRI from it."""
-    code = iri.rsplit("/", 1)[-1]
-    return code if mint(code) == iri else None
-
-
-def _integer(text: str) -> str:
-    return text if text.isdigit() else ""
-
-
-@dataclass
-class Context:
-    """What the rows of one sheet may refer to: the rows rebuilt before them, the code lists, and
-    what is being left out."""
-
-    graph: Graph
-    publisher: str
-    concepts: dict[str, dict[str, str]]  # code list -> concept IRI -> notation
-    excluded: dict[tuple[str, str], str]  # (sheet, record key) -> why it is left out
-    emptied: dict[tuple[str, str, str], str]  # (sheet, record key, column) -> why the cell is left empty
-    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # sheet -> IRI -> code of its kept rows
-
-    def notation(self, iris: Sequence[str], scheme: str) -> str:
-        concepts = self.concepts.get(scheme, {})
-        return next((concepts[iri] for iri in iris if iri in concepts), "")
-
-    def ref(self, iris: Sequence[str], *sheets: str) -> str:
-        """The code of the first of `iris` that is a row of one of `sheets`; "" when none is."""
-        for iri in iris:
-            for sheet in sheets:
-                if iri in self.codes.get(sheet, {}):
-                    return self.codes[sheet][iri]
-        return ""
-
-    def owners(self, *sheets: str) -> list[tuple[str, str]]:
-        """(IRI, code) of the kept rows of `sheets`: the bodies, tables or coordinations rows may belong to."""
-        return [(iri, code) for sheet in sheets for iri, code in sorted(self.codes.get(sheet, {}).items())]
-
-
-def enti(x: Context) -> list[Record]:
-    g = x.graph
-    found: list[tuple[str, dict[str, str]]] = []
-    for iri in g.of_type(GL + "PublicBody"):
-        code = _code(iri, organization_iri)
-        cells = {
-            "codice": code or "",
-            "nome": g.italian(iri, RDFS_LABEL),
-            "tipologia": x.notation(g.iris(iri, ORG + "classification"), "body-kind"),
-            "partita_iva": g.plain(iri, GL + "partitaIVA"),
-            "codice_fiscale": g.plain(iri, GL + "codiceFiscale"),
-            "codice_ipa": g.plain(iri, GL + "ipaCode"),
-            "codice_istat": g.plain(iri, GL + "istatCode"),
-            "nome_en": g.english(iri, RDFS_LABEL),
-        }
-        if code and cells["nome"] and cells["tipologia"]:
-            found.append((iri, cells))
-    # A body's territory is another row of this sheet: known once every row is.
-    bodies = {iri: cells["codice"] for iri, cells in found if ("enti", iri) not in x.excluded}
-    return [
-        Record(iri, {**cells, "nel_territorio_di": _code_among(g.iris(iri, GL + "withinTerritoryOf"), bodies)}, (iri,))
-        for iri, cells in found
-    ]
-
-
-def _code_among(iris: Sequence[str], codes: Mapping[str, str]) -> str:
-    return next((codes[iri] for iri in iris if iri in codes), "")
-
-
-def coordinamenti(x: Context) -> list[Record]:
-    g = x.graph
-    found = []
-    for iri in g.of_type(GL + "Coordination"):
-        code = _code(iri, organization_iri)
-        founder = x.ref(g.iris(iri, GL + "establishedBy"), "enti")
-        name = g.italian(iri, RDFS_LABEL)
-        if not code or not founder or not name:
-            continue
-        members = sorted({x.ref([member], "enti") for member in g.iris(iri, ORG + "hasMember")} - {""})
-        cells = {
-            "codice": code,
-            "nome": name,
-            "istituito_da": founder,
-            "membri": ";".join(members),
-            "nome_en": g.english(iri, RDFS_LABEL),
-        }
-        found.append(Record(iri, cells, (iri,)))
-    return found
-
-
-def tavoli(x: Context) -> list[Record]:
-    g = x.graph
-    found = []
-    for iri in g.of_type(GL + "GovernanceTable"):
-        for parent in g.iris(iri, ORG + "unitOf"):
-            coordination = x.codes.get("coordinamenti", {}).get(parent)
-            code = _code(iri, partial(table_iri, parent))
-            if coordination is None or code is None:
-                continue
-            cells = {
-                "codice": code,
-                "nome": g.italian(iri, RDFS_LABEL),
-                "tipologia": x.notation(g.iris(iri, ORG + "classification"), "governance-body-kind"),
-                "parte_di": coordination,
-                "nome_en": g.english(iri, RDFS_LABEL),
-            }
-            if cells["nome"] and cells["tipologia"]:
-                found.append(Record(iri, cells, (coordination, code)))
-            break
-    return found
-
-
-def posti(x: Context) -> list[Record]:
-    g = x.graph
-    found = []
-    for iri in g.of_type(GL + "Seat"):
-        for table in g.iris(iri, ORG + "postIn"):
-            table_code = x.codes.get("tavoli", {}).get(table)
-            code = _code(iri, partial(seat_iri, table))
-            if table_code is None or code is None:
-                continue
-            optional = g.typed_value(iri, GL + "optional", XSD + "boolean") == "true"
-            cells = {
-                "codice": code,
-                "tavolo": table_code,
-                "nome": g.italian(iri, RDFS_LABEL),
-                "ruolo": x.notation(g.iris(iri, ORG + "role"), "role"),
-                "per_conto_di": x.ref(g.iris(iri, GL + "represents"), "enti"),
-                "designato_da": x.ref(g.iris(iri, GL + "designatedBy"), "enti"),
-                "requisiti": g.italian(iri, GL + "eligibility"),
-                "quanti": _integer(g.typed_value(iri, GL + "numberOfHolders", XSD + "integer")),
-                "eventuale": "sì" if optional else "no",
-                "nome_en": g.english(iri, RDFS_LABEL),
-                "requisiti_en": g.english(iri, GL + "eligibility"),
-                "testo_fonte": g.italian(iri, GL + "sourceText"),
-            }
-            if cells["nome"] and cells["ruolo"]:
-                found.append(Record(iri, cells, (table_code, code)))
-            break
-    return found
-
-
-def _day(g: Graph, interval: str, end: str) -> str:
-    """The date an interval begins or ends on (`end`: time:hasBeginning or time:hasEnd), as YYYY-MM-DD."""
-    for instant in g.iris(interval, TIME + end):
-        text = g.typed_value(instant, TIME + "inXSDDate", XSD + "date")
-        try:
-            return date.fromisoformat(text).isoformat() if text else ""
-        except ValueError:
-            return ""
-    return ""
-
-
-def appartenenze(x: Context) -> list[Record]:
-    g = x.graph
-    found = []
-    for iri in g.of_type(ORG + "Membership"):
-        seats = [seat for seat in g.iris(iri, GL + "holdsSeat") if seat in x.codes.get("posti", {})]
-        people = g.iris(iri, ORG + "member")
-        intervals = g.iris(iri, ORG + "memberDuring")
-        if not seats or not people or not intervals:
-            continue
-        person = g.italian(people[0], RDFS_LABEL)
-        start, end = _day(g, intervals[0], "hasBeginning"), _day(g, intervals[0], "hasEnd")
-        if not person or not start or membership_iri(x.publisher, person, seats[0], date.fromisoformat(start)) != iri:
-            continue
-        cells = {"persona": person, "posto": x.codes["posti"][seats[0]], "dal": start, "al": end}
-        found.append(Record(iri, cells, (cells["posto"], start, person)))
-    return found
-
-
-def obiettivi(x: Context) -> list[Record]:
-    g = x.graph
-    found = []
-    for owner, owner_code in x.owners("tavoli", "coordinamenti"):
-        for iri in g.iris(owner, GL + "hasObjective"):
-            position = _integer(g.typed_value(iri, GL + "order", XSD + "integer"))
-            text = g.italian(iri, GL + "fullText")
-            if position and text and objective_iri(owner, position) == iri:
-                cells = {"organo": owner_code, "posizione": position, "testo": text}
-                found.append(Record(f"{owner} {iri}", cells, (owner_code, int(position))))
-    return found
-
-
-def norme(x: Context) -> list[Record]:
-    g = x.graph
-    found = []
-    for owner, owner_code in x.owners("tavoli", "coordinamenti"):
-        for iri in g.iris(owner, GL + "legalBasis"):
-            urn = g.plain(iri, DCT_IDENTIFIER)
-            title = g.italian(iri, ELI + "title")
-            if urn and title and legislation_iri(urn) == iri:
-                cells = {"organo": owner_code, "urn": urn, "titolo": title}
-                found.append(Record(f"{owner} {iri}", cells, (owner_code, urn)))
-    return found
-
-
-def _numbers(g: Graph, contact: str, kind: str) -> str:
-    """A contact point's numbers of one kind (vcard:Voice, vcard:Fax), written as the importer reads them."""
-    numbers = []
-    for node in g.iris(contact, VCARD + "hasTelephone"):
-        if not g.has(node, TYPE, VCARD + kind):
-            continue
-        for value in g.iris(node, VCARD + "hasValue"):
-            found = TEL.match(value)
-            if found and telephone_iri(contact, value) == node:
-                text = f"+{found.group(1)} {found.group(2)}"
-                if forward.telephone(text) == value:
-                    numbers.append(text)
-    return ";".join(sorted(numbers))
-
-
-def _mail(g: Graph, contact: str, predicate: str) -> str:
-    mails = [iri.removeprefix("mailto:") for iri in g.iris(contact, predicate) if iri.startswith("mailto:")]
-    return next((mail for mail in mails if _cell_safe(mail) and ";" not in mail), "")
-
-
-def contatti(x: Context) -> list[Record]:
-    g = x.graph
-    found = []
-    for owner, owner_code in x.owners("enti", "tavoli", "coordinamenti"):
-        for iri in g.iris(owner, GL + "contactPoint"):
-            name = g.plain(iri, VCARD + "fn")
-            if not name or contact_iri(x.publisher, name) != iri:
-                continue
-            cells = {
-                "organo": owner_code,
-                "nome": name,
-                "telefono": _numbers(g, iri, "Voice"),
-                "fax": _numbers(g, iri, "Fax"),
-                "email": _mail(g, iri, VCARD + "hasEmail"),
-                "pec": _mail(g, iri, GL + "pec"),
-            }
-            found.append(Record(f"{owner} {iri}", cells, (owner_code, name)))
-    return found
-
-
-# Each sheet's inverse, in the order the importer reads the sheets: a row refers only to rows before it.
-INVERSES: dict[str, Callable[[Context], list[Record]]] = {
-    "enti": enti,
-    "coordinamenti": coordinamenti,
-    "tavoli": tavoli,
-    "posti": posti,
-    "appartenenze": appartenenze,
-    "obiettivi": obiettivi,
-    "norme": norme,
-    "contatti": contatti,
-}
-assert tuple(INVERSES) == tuple(sheet.name for sheet in SHEETS)
 CODED = {sheet.name for sheet in SHEETS if "codice" in sheet.columns}  # the sheets other rows refer to
 
 
@@ -420,8 +75,11 @@ def rebuild_rows(x: Context) -> dict[str, list[Record]]:
             }
             kept.append(Record(record.key, cells, record.order))
         rebuilt[sheet.name] = kept
-        if sheet.name in CODED:
-            x.codes[sheet.name] = {record.key: record.cells["codice"] for record in kept}
+        if sheet.name in CODED:  # how other rows name these: by codice, or owner/codice in a scoped sheet
+            x.codes[sheet.name] = {
+                record.key: (f"{record.cells[sheet.scope]}/" if sheet.scope else "") + record.cells["codice"]
+                for record in kept
+            }
     return rebuilt
 
 
@@ -450,6 +108,18 @@ class Export:
     rows: dict[str, list[Record]]
     triples: set[ox.Triple]  # what importing the rows gives: a part of `data`, or all of it
     left_out: list[LeftOut]
+
+    @property
+    def name(self) -> str | None:
+        """The file to import back into, when the data is one file not named after the publisher (a
+        bundled publisher's coordinamento-enti-gestori.ttl): `govlod import --name` replaces it."""
+        if (
+            len(self.sources) == 1
+            and self.sources[0].stem != self.publisher
+            and forward.CODE.match(self.sources[0].stem)
+        ):
+            return self.sources[0].stem
+        return None
 
     @property
     def missing(self) -> list[ox.Triple]:
@@ -545,7 +215,7 @@ def rebuild(
 ) -> Export:
     """The rows the data becomes, each one that the importer gives back as the data has it."""
     by_file = {sheet.file: sheet for sheet in SHEETS}
-    concepts = {scheme: {forward.concept_iri(scheme, code): code for code in found} for scheme, found in codes.items()}
+    concepts = {scheme: {concept_iri(scheme, code): code for code in found} for scheme, found in codes.items()}
     x = Context(Graph(data), publisher, concepts, excluded={}, emptied={})
     left_out: list[LeftOut] = []
     while True:
@@ -676,7 +346,7 @@ def write(exported: Export, kind: str, out: Path, codes: dict[str, set[str]]) ->
     """Write the rows as a filled-in template: a workbook at `out` (or `out`/govlod.KIND when `out` is a
     folder), or CSV sheets in the folder `out`. Each file is written beside its place, read back and
     imported, and only then renamed into place. The files written."""
-    template = build_template(codes, records=exported.records, publisher=exported.publisher)
+    template = build_template(codes, records=exported.records, publisher=exported.publisher, name=exported.name)
     path = out if kind == "csv" else workbook_path(kind, out)
     try:
         if kind == "csv":

@@ -51,9 +51,11 @@ class Row:
 
 @dataclass(frozen=True)
 class CodeList:
-    """A column whose values come from a code list of the vocabulary (ontology/*.ttl)."""
+    """A column whose values come from a code list of the vocabulary (ontology/*.ttl), several separated
+    by ";" when `several`."""
 
     scheme: str
+    several: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class Sheet:
     hints: Mapping[str, str] = field(default_factory=dict)  # column -> how to fill it in, in Italian
     allowed: Mapping[str, Allowed] = field(default_factory=dict)  # column -> where its values come from
     dates: tuple[str, ...] = ()  # columns holding dates: every other column of a template is formatted as text
+    # The column whose code a row's codice is unique within, for sheets whose codes repeat from one
+    # owner to the next (every body has its "presidente"): other sheets then name a row "owner/codice".
+    scope: str | None = None
 
     @property
     def file(self) -> str:

@@ -16,14 +16,15 @@ far enough past the last record to leave room for more."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govlod.importing.definitions import SHEETS
 from govlod.importing.formats import column_letter
-from govlod.importing.records import SHEETS
 from govlod.importing.sheets import Choices, CodeList, Reference, Sheet
 from govlod.namespaces import CANONICAL_BASE
 
@@ -83,13 +84,20 @@ def hint(sheet: Sheet, column: str) -> str:
     return f"{sheet.hints.get(column, '')} {needed}".strip()
 
 
-def readme_rows(sheets: Sequence[Sheet], publisher: str = PUBLISHER) -> tuple[tuple[str, ...], ...]:
+def import_command(publisher: str, name: str | None = None) -> str:
+    """The command that imports a filled-in workbook: into data/PUBLISHER/NAME.ttl when NAME is given."""
+    return f"govlod import govlod.xlsx --publisher {publisher}" + (f" --name {name}" if name else "")
+
+
+def readme_rows(
+    sheets: Sequence[Sheet], publisher: str = PUBLISHER, name: str | None = None
+) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [
         ("Modello per govlod import",),
         ("Compila un foglio per ogni tipo di dato. La prima riga ha i nomi delle colonne: non cambiarli.",),
         ("Ogni intestazione ha una nota che spiega la colonna; le colonne con un elenco ne accettano i valori.",),
         ("I codici (colonne codice) collegano i fogli tra loro: un posto nomina il codice del suo tavolo e così via.",),
-        (f"Importa il file con: govlod import govlod.xlsx --publisher {publisher}",),
+        (f"Importa il file con: {import_command(publisher, name)}",),
         ("Il vocabolario (significato dei dati ed elenchi di codici):", VOCABULARY),
         (),
         ("Foglio", "Contenuto"),
@@ -113,6 +121,7 @@ def build_template(
     sheets: Sequence[Sheet] = SHEETS,
     records: Mapping[str, Sequence[Sequence[str]]] | None = None,
     publisher: str = PUBLISHER,
+    name: str | None = None,  # the file the data was exported from, when it is not data/PUBLISHER/PUBLISHER.ttl
 ) -> Template:
     """The template's content, whatever the format it is written in; with `records`, filled in."""
     by_name = {sheet.name: sheet for sheet in sheets}
@@ -124,28 +133,32 @@ def build_template(
             allowed = sheet.allowed.get(column)
             if allowed is None:
                 continue
+            if isinstance(allowed, Reference) and any(by_name[name].scope for name in allowed.sheets):
+                continue  # its rows are named owner/codice, a value no column of the sheets holds
             letter = column_letter(index)
-            strict = not (isinstance(allowed, Reference) and allowed.several)
+            strict = not (isinstance(allowed, (Reference, CodeList)) and allowed.several)
             if isinstance(allowed, Reference) and len(allowed.sheets) == 1:
                 target = by_name[allowed.sheets[0]]
                 found.append(
                     Dropdown(column, letter, hint(sheet, column), strict, source=(target.name, code_column(target)))
                 )
                 continue
-            if allowed not in lists:
+            # One list for the columns of one source, whether they take one value or several.
+            key = dataclasses.replace(allowed, several=False) if not isinstance(allowed, Choices) else allowed
+            if key not in lists:
                 place = column_letter(len(lists) + 1)
                 match allowed:
                     case CodeList(scheme):
-                        lists[allowed] = ListColumn(place, scheme, values=tuple(sorted(codes.get(scheme, ()))))
+                        lists[key] = ListColumn(place, scheme, values=tuple(sorted(codes.get(scheme, ()))))
                     case Choices(values):
-                        lists[allowed] = ListColumn(place, "/".join(values), values=values)
+                        lists[key] = ListColumn(place, "/".join(values), values=values)
                     case Reference(names):
                         stacked = tuple((name, code_column(by_name[name])) for name in names)
-                        lists[allowed] = ListColumn(place, " + ".join(names), sources=stacked)
-            found.append(Dropdown(column, letter, hint(sheet, column), strict, listed=lists[allowed]))
+                        lists[key] = ListColumn(place, " + ".join(names), sources=stacked)
+            found.append(Dropdown(column, letter, hint(sheet, column), strict, listed=lists[key]))
         dropdowns[sheet.name] = tuple(found)
     filled = dict(records or {})
-    readme = readme_rows(sheets, publisher)
+    readme = readme_rows(sheets, publisher, name)
     return Template(tuple(sheets), readme, tuple(lists.values()), dropdowns, filled, data_rows(filled))
 
 

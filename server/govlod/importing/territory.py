@@ -41,3 +41,13 @@ def _acronyms() -> dict[str, str]:
 def province_acronym(istat_code: str) -> str | None:
     """The acronym registries write after a town, "(NO)", of a province's current ISTAT code."""
     return _acronyms().get(istat_code)
+
+
+def municipality(istat_code: str) -> tuple[str, str, str] | None:
+    """A current municipality's name, its province's acronym and its vocabulary IRI, by its 6-digit
+    ISTAT code (whose first three digits are its province's); None for no such municipality."""
+    found = _codes().get(("comune", istat_code))
+    acronym = _acronyms().get(istat_code[:3])
+    if found is None or acronym is None:
+        return None
+    return found[1], acronym, f"{VOCABULARY}{FOLDERS['comune']}/{found[0]}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from govlod.importing.definitions import COORDINAMENTI
 from govlod.importing.formats.csv_sheets import delimiter_of, read_sheet, sheet_text
-from govlod.importing.records import COORDINAMENTI
 from govlod.importing.sheets import Problem
 
 MEMBERS = ";".join(f"ente-{n}" for n in range(12))  # more ";" than "," in the whole first rows

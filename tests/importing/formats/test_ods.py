@@ -7,8 +7,8 @@ from pathlib import Path
 
 from odfdo import Cell, Document, Row, Table
 
+from govlod.importing.definitions import SHEETS
 from govlod.importing.formats import ods
-from govlod.importing.records import SHEETS
 from tests.importing.workbooks import write_ods
 
 ENTI = ["codice", "nome", "tipologia", "partita_iva", "codice_istat"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
+from govlod.importing.definitions import SHEETS
 from govlod.importing.formats import xlsx
-from govlod.importing.records import SHEETS
 from tests.importing.workbooks import write_xlsx
 
 ENTI = ["codice", "nome", "tipologia", "partita_iva", "codice_istat"]
@@ -64,6 +64,5 @@ def test_a_header_problem_names_the_header_row(tmp_path: Path) -> None:
 def test_a_workbook_without_known_sheets_is_a_problem(tmp_path: Path) -> None:
     read = xlsx.read(write_xlsx(tmp_path / "b.xlsx", {}), SHEETS)
     assert [str(p) for p in read.problems] == [
-        "b.xlsx: no sheet govlod knows; name the sheets: enti, coordinamenti, tavoli, posti, appartenenze, "
-        "obiettivi, norme, contatti"
+        "b.xlsx: no sheet govlod knows; name the sheets: " + ", ".join(sheet.name for sheet in SHEETS)
     ]
