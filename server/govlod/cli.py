@@ -222,8 +222,9 @@ def command_import(args: argparse.Namespace) -> int:
     result = import_sheets(args.paths, args.publisher, out, settings.ontology_dir, args.name or args.publisher)
     if result.problems:
         for problem in result.problems:
-            print(problem, file=sys.stderr)
+            print(problem.bilingual(), file=sys.stderr)  # in Italian, then in English beneath it
         count = len(result.problems)
+        print(f"{count} problem{'a' if count == 1 else 'i'}: non è stato scritto nulla", file=sys.stderr)
         print(f"{count} problem{'s' if count != 1 else ''}: nothing was written", file=sys.stderr)
         return EXIT_INVALID
     print(f"wrote {result.triples} triples to {result.output}; check them with: govlod validate {out}")

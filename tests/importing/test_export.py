@@ -27,6 +27,7 @@ from govlod.importing.formats.csv_sheets import delimiter_of, sheet_text
 from govlod.importing.templates import ROWS, data_rows
 from tests.faults import unprivileged
 from tests.helpers import PROJECT, run_govlod
+from tests.importing.test_messages import english_lines
 from tests.importing.test_templates import DROPDOWNS
 from tests.importing.workbooks import EXAMPLE, check_workbook_layout
 
@@ -392,7 +393,8 @@ def test_an_export_of_a_bundled_file_says_how_to_import_it_back_in_its_place(tmp
         "# Imported by govlod import --publisher sercop-rhodense --name piano-sociale-di-zona:"
     )
     refused = run_govlod("import", str(tmp_path / "sercop.xlsx"), "--publisher", "sercop-rhodense", "--name", "../x")
-    assert refused.returncode == 1 and "--name: '../x' is not a slug" in refused.stderr
+    assert refused.returncode == 1
+    assert english_lines(refused.stderr) == ["--name: '../x' is not a slug: use a-z, 0-9 and -"]
 
 
 def test_the_bundled_rhodense_model_has_a_row_in_each_of_its_sheets() -> None:
@@ -627,3 +629,15 @@ def test_the_command_is_listed_in_the_help() -> None:
     result = run_govlod("--help")
     assert result.returncode == 0
     assert "export    write a publisher's data back as the sheets" in result.stdout
+
+
+def test_a_refusal_over_many_files_names_the_first_three(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    edited = _with_what_no_sheet_holds(tmp_path).read_text(encoding="utf-8").splitlines(keepends=True)
+    for number in range(5):  # the statements dealt out over five files
+        (folder / f"part-{number}.nt").write_text("".join(edited[number::5]), encoding="utf-8")
+    result = _export(folder, "csv", tmp_path / "out", publisher="provincia-novara")
+    assert result.returncode == 2
+    first = result.stderr.splitlines()[0]
+    assert f"{folder / 'part-0.nt'}, {folder / 'part-1.nt'}, {folder / 'part-2.nt'} and 2 more files:" in first

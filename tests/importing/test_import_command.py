@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import PROJECT, run_govlod
+from tests.importing.test_messages import bilingual_problems
 
 CASES = PROJECT / "tests" / "import_cases"
 EXAMPLE = PROJECT / "data" / "templates" / "esempio"  # the templates filled in with examples
@@ -49,13 +50,18 @@ def test_bad_sheet_gets_its_message_and_nothing_is_written(case: Path, tmp_path:
     previous = out / "prova.ttl"
     previous.write_text("# the previous import\n", encoding="utf-8")
     sheets = tmp_path / "sheets"
-    shutil.copytree(case, sheets, ignore=shutil.ignore_patterns("expect.txt"))
+    shutil.copytree(case, sheets, ignore=shutil.ignore_patterns("expect*.txt"))
     result = run_govlod("import", str(sheets), "--publisher", "prova", "--out", str(out))
-    expected = (case / "expect.txt").read_text(encoding="utf-8").strip()
     assert result.returncode == 1
-    assert expected in result.stderr
+    # Every problem in Italian and in English, each language in its own file: line by line as printed,
+    # the place first ("posti.csv:7: ruolo: ..."), as `str(Problem)` gives it in English.
+    problems = bilingual_problems(result.stderr)
+    italian = "\n".join(it for it, _ in problems)
+    english = "\n".join(en for _, en in problems)
+    assert (case / "expect.txt").read_text(encoding="utf-8").strip() in english
+    assert (case / "expect_it.txt").read_text(encoding="utf-8").strip() in italian
     assert "nothing was written" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "non è stato scritto nulla" in result.stderr
     assert previous.read_text(encoding="utf-8") == "# the previous import\n"  # untouched
     assert sorted(p.name for p in out.iterdir()) == ["prova.ttl"]  # no temporary file left behind
 
@@ -67,8 +73,13 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     )
     result = run_govlod("import", str(tmp_path), "--publisher", "prova", "--out", str(tmp_path / "out"))
     assert result.returncode == 1
-    assert "enti.csv:2: tipologia:" in result.stderr
-    assert "enti.csv:3: partita_iva:" in result.stderr
-    assert "enti.csv:4: codice: duplicate code" in result.stderr
-    assert "3 problems: nothing was written" in result.stderr
+    problems = bilingual_problems(result.stderr)
+    assert [italian.split(": ")[:2] for italian, _ in problems] == [
+        ["enti.csv:2", "tipologia"],
+        ["enti.csv:3", "partita_iva"],
+        ["enti.csv:4", "codice"],
+    ]
+    assert problems[2][1].startswith("enti.csv:4: codice: duplicate code")
+    assert problems[2][0].startswith("enti.csv:4: codice: codice 'ente-a' ripetuto")
+    assert result.stderr.endswith("3 problemi: non è stato scritto nulla\n3 problems: nothing was written\n")
     assert not (tmp_path / "out").exists()

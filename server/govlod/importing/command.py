@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from govlod.importing.definitions import SHEETS
 from govlod.importing.formats import WORKBOOK_SUFFIXES, reader_for
 from govlod.importing.records import CODE, build_records
-from govlod.importing.sheets import Problem, Row
+from govlod.importing.sheets import Problem, Row, italian_reason
 from govlod.namespaces import ID_SPACE, project_prefixes
 from govlod.sources import os_reason
 
@@ -44,30 +44,64 @@ def _sheet_files(paths: list[Path], problems: list[Problem]) -> tuple[dict[str, 
     workbooks: list[Path] = []
     for path in paths:
         if not path.exists():
-            problems.append(Problem(str(path), None, None, "no such file or folder"))
+            problems.append(
+                Problem(str(path), None, None, "no such file or folder", italian="file o cartella inesistente")
+            )
             continue
         try:
             # Listed here, not by Path.glob, which finds nothing in a folder it cannot read.
             files = sorted(p for p in path.iterdir() if p.suffix == ".csv") if path.is_dir() else [path]
         except OSError as error:
-            problems.append(Problem(str(path), None, None, f"cannot read the folder: {os_reason(error)}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"cannot read the folder: {os_reason(error)}",
+                    italian=f"impossibile leggere la cartella: {italian_reason(error)}",
+                )
+            )
             continue
         for file in files:
             if file.suffix.lower() in WORKBOOK_SUFFIXES:
                 workbooks.append(file)
             elif file.name not in known:
                 names = ", ".join(known)
-                also = "" if file.suffix.lower() == ".csv" else ", or a workbook (.xlsx, .ods) with sheets so named"
+                csv = file.suffix.lower() == ".csv"
+                also = "" if csv else ", or a workbook (.xlsx, .ods) with sheets so named"
+                also_italian = "" if csv else ", oppure una cartella di lavoro (.xlsx, .ods) con fogli chiamati così"
                 problems.append(
-                    Problem(file.name, None, None, f"not a sheet govlod knows; the sheets are: {names}{also}")
+                    Problem(
+                        file.name,
+                        None,
+                        None,
+                        f"not a sheet govlod knows; the sheets are: {names}{also}",
+                        italian=f"non è un foglio che govlod conosce; i fogli sono: {names}{also_italian}",
+                    )
                 )
             elif file.name in found:
-                problems.append(Problem(file.name, None, None, f"given twice ({found[file.name]} and {file})"))
+                problems.append(
+                    Problem(
+                        file.name,
+                        None,
+                        None,
+                        f"given twice ({found[file.name]} and {file})",
+                        italian=f"indicato due volte ({found[file.name]} e {file})",
+                    )
+                )
             else:
                 found[file.name] = file
     if not found and not workbooks and not problems:  # an import of nothing would empty the publisher's file
         names = ", ".join(known)
-        problems.append(Problem(", ".join(map(str, paths)), None, None, f"no sheets found; the sheets are: {names}"))
+        problems.append(
+            Problem(
+                ", ".join(map(str, paths)),
+                None,
+                None,
+                f"no sheets found; the sheets are: {names}",
+                italian=f"nessun foglio trovato; i fogli sono: {names}",
+            )
+        )
     return found, workbooks
 
 
@@ -84,7 +118,15 @@ def read_sheets(paths: list[Path], problems: list[Problem]) -> dict[str, list[Ro
         problems.extend(read.problems)
         for name, found in read.rows.items():
             if name in origin:
-                problems.append(Problem(name, None, None, f"given twice ({origin[name]} and {path})"))
+                problems.append(
+                    Problem(
+                        name,
+                        None,
+                        None,
+                        f"given twice ({origin[name]} and {path})",
+                        italian=f"indicato due volte ({origin[name]} e {path})",
+                    )
+                )
                 continue
             origin[name] = path
             rows[name] = found
@@ -110,9 +152,17 @@ def import_sheets(
     paths: list[Path], publisher: str, out: Path, ontology_dir: Path, name: str | None = None
 ) -> ImportResult:
     result = ImportResult()
-    for option, value in (("--publisher", publisher), ("--name", name or publisher)):
-        if not CODE.match(value):
-            result.problems.append(Problem(option, None, None, f"'{value}' is not a slug: use a-z, 0-9 and -"))
+    for option, value in (("--publisher", publisher), ("--name", name)):
+        if value is not None and not CODE.match(value):
+            result.problems.append(
+                Problem(
+                    option,
+                    None,
+                    None,
+                    f"'{value}' is not a slug: use a-z, 0-9 and -",
+                    italian=f"'{value}' non è un nome breve valido (slug): usa solo a-z, 0-9 e -",
+                )
+            )
     if result.problems:
         return result
     rows = read_sheets(paths, result.problems)
@@ -135,7 +185,15 @@ def import_sheets(
     try:
         write_atomically(output, header + data)
     except OSError as error:  # a full disk, a folder without permission: the old file stays as it was
-        result.problems.append(Problem(str(output), None, None, f"cannot write: {os_reason(error)}"))
+        result.problems.append(
+            Problem(
+                str(output),
+                None,
+                None,
+                f"cannot write: {os_reason(error)}",
+                italian=f"impossibile scrivere: {italian_reason(error)}",
+            )
+        )
         return result
     result.output = output
     result.triples = len(triples)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pyoxigraph as ox
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.it import codicefiscale, iva
 
 from govlod.importing.definitions import (
@@ -113,8 +113,9 @@ class Builder:
         self.codes_seen: dict[str, set[str]] = {}
         self.later: list[Later] = []
 
-    def fail(self, row: Row, column: str | None, message: str) -> None:
-        self.problems.append(row.problem(column, message))
+    def fail(self, row: Row, column: str | None, message: str, italian: str) -> None:
+        """A problem in a row's cell: `message` in English, `italian` the same in Italian."""
+        self.problems.append(row.problem(column, message, italian))
 
     def each(self, rows: Iterable[Row]) -> Iterator[Row]:
         """The rows in order, each the current row while the loop body turns it into triples."""
@@ -167,14 +168,25 @@ class Builder:
     def code(self, row: Row, sheet: Sheet) -> str | None:
         code = row.get("codice") or slug(row.get("nome"))
         if not CODE.match(code):
-            self.fail(row, "codice", f"'{code}' is not a code: use lower-case letters, digits and hyphens")
+            self.fail(
+                row,
+                "codice",
+                f"'{code}' is not a code: use lower-case letters, digits and hyphens",
+                f"'{code}' non è un codice: usa lettere minuscole, cifre e trattini",
+            )
             return None
         seen = self.codes_seen.setdefault(sheet.name, set())
         key = f"{row.get(sheet.scope)}/{code}" if sheet.scope else code
         if key in seen:
-            place = "file" if row.letters is None else "sheet"
+            place, place_it = ("file", "file") if row.letters is None else ("sheet", "foglio")
             within = f" for the same {sheet.scope}" if sheet.scope else ""
-            self.fail(row, "codice", f"duplicate code '{code}' (already used{within} in this {place})")
+            within_it = f" per lo stesso {sheet.scope}" if sheet.scope else ""
+            self.fail(
+                row,
+                "codice",
+                f"duplicate code '{code}' (already used{within} in this {place})",
+                f"codice '{code}' ripetuto (già usato{within_it} in questo {place_it})",
+            )
             return None
         seen.add(key)  # even when the row has other problems, so a later duplicate is still caught
         return code
@@ -185,8 +197,13 @@ class Builder:
             if value in self.iris[sheet.name]:
                 return self.iris[sheet.name][value]
         # A CSV user knows the sheets as files, a workbook user as sheets.
-        where = " or ".join(s.file if row.letters is None else s.name for s in sheets)
-        self.fail(row, column, f"unknown reference '{value}': no row of {where} has that code")
+        names = [s.file if row.letters is None else s.name for s in sheets]
+        self.fail(
+            row,
+            column,
+            f"unknown reference '{value}': no row of {' or '.join(names)} has that code",
+            f"riferimento sconosciuto '{value}': nessuna riga di {' o '.join(names)} ha questo codice",
+        )
         return None
 
     def optional_ref(self, row: Row, column: str, *sheets: Sheet) -> str | None:
@@ -224,7 +241,12 @@ class Builder:
         value = row.get(column)
         if value not in self.codes.get(scheme, set()):
             allowed = ", ".join(sorted(self.codes.get(scheme, set())))
-            self.fail(row, column, f"'{value}' is not in the {scheme} list; use one of: {allowed}")
+            self.fail(
+                row,
+                column,
+                f"'{value}' is not in the {scheme} list; use one of: {allowed}",
+                f"'{value}' non è nell'elenco {scheme}; usa uno di: {allowed}",
+            )
             return None
         return concept_iri(scheme, value)
 
@@ -236,14 +258,20 @@ class Builder:
     def optional_concept(self, row: Row, column: str, scheme: str) -> str | None:
         return self.concept(row, column, scheme) if row.get(column) else ""
 
-    def checked(self, row: Row, column: str, check: Callable[[str], object], what: str) -> str | None:
+    def checked(self, row: Row, column: str, check: Callable[[str], object], what: str, italian: str) -> str | None:
+        """The cell's value if `check` passes it; `what` it should be, "a valid `what`" in Italian."""
         value = row.get(column)
         if not value:
             return None
         try:
             check(value)
         except (ValidationError, ValueError) as error:
-            self.fail(row, column, f"'{value}' is not a valid {what} ({str(error).rstrip('.').lower()})")
+            self.fail(
+                row,
+                column,
+                f"'{value}' is not a valid {what} ({str(error).rstrip('.').lower()})",
+                f"'{value}' non è {italian} ({_italian_reason(error)})",
+            )
             return None
         return value
 
@@ -254,17 +282,32 @@ class Builder:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            self.fail(row, column, f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-01")
+            self.fail(
+                row,
+                column,
+                f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2024-03-01",
+                f"'{value}' non è una data: scrivila come AAAA-MM-GG, ad esempio 2024-03-01",
+            )
             return None
 
     def position(self, row: Row, owner_code: str, used: dict[tuple[str, str], int]) -> str | None:
         """A row's posizione (1, 2, 3...), once per owner among the rows of its sheet."""
         position = row.get("posizione")
         if not position.isdigit() or int(position) < 1:
-            self.fail(row, "posizione", f"'{position}' is not a position (1, 2, 3, ...)")
+            self.fail(
+                row,
+                "posizione",
+                f"'{position}' is not a position (1, 2, 3, ...)",
+                f"'{position}' non è una posizione (1, 2, 3, ...)",
+            )
             return None
         if (owner_code, position) in used:
-            self.fail(row, "posizione", f"position {position} is already used by row {used[(owner_code, position)]}")
+            self.fail(
+                row,
+                "posizione",
+                f"position {position} is already used by row {used[(owner_code, position)]}",
+                f"la posizione {position} è già usata dalla riga {used[(owner_code, position)]}",
+            )
             return None
         used[(owner_code, position)] = row.number
         return position
@@ -303,14 +346,51 @@ def _level(code: str) -> str:
     return {6: "municipality", 3: "province", 2: "region"}.get(len(code), "territory")
 
 
+def _italian_level(code: str) -> str:
+    """`_level` in Italian, with its article and adjectives: "un comune italiano esistente"."""
+    return {
+        6: "un comune italiano esistente",
+        3: "una provincia italiana esistente",
+        2: "una regione italiana esistente",
+    }.get(len(code), "un territorio italiano esistente")
+
+
+class Invalid(ValueError):
+    """A value a check of this module refuses: why, in English (the exception's text) and in Italian."""
+
+    def __init__(self, message: str, italian: str):
+        super().__init__(message)
+        self.italian = italian
+
+
+# python-stdnum's reasons (in English), in Italian.
+STDNUM_REASONS: tuple[tuple[type[ValidationError], str], ...] = (
+    (InvalidChecksum, "la cifra o il carattere di controllo non è valido"),
+    (InvalidLength, "la lunghezza non è valida"),
+    (InvalidFormat, "il formato non è valido"),
+    (InvalidComponent, "una delle sue parti non è valida o è sconosciuta"),
+)
+
+
+def _italian_reason(error: Exception) -> str:
+    """Why a check refused a value, in Italian; python-stdnum's own words for a reason it has no match for."""
+    if isinstance(error, Invalid):
+        return error.italian
+    found = next((italian for kind, italian in STDNUM_REASONS if isinstance(error, kind)), None)
+    return found or str(error).rstrip(".").lower()
+
+
 def _istat(value: str) -> None:
     if not re.fullmatch(r"\d{2}|\d{3}|\d{6}", value):
-        raise ValueError("2 digits for a region, 3 for a province, 6 for a municipality")
+        raise Invalid(
+            "2 digits for a region, 3 for a province, 6 for a municipality",
+            "2 cifre per una regione, 3 per una provincia, 6 per un comune",
+        )
 
 
 def _ipa(value: str) -> None:
     if not re.fullmatch(r"[A-Za-z0-9_]{2,20}", value):
-        raise ValueError("2-20 letters, digits or underscores")
+        raise Invalid("2-20 letters, digits or underscores", "da 2 a 20 lettere, cifre o trattini bassi (_)")
 
 
 def telephone(value: str) -> str:
@@ -318,6 +398,8 @@ def telephone(value: str) -> str:
     importer writes, its groups of digits kept as the visual separators RFC 3966 allows."""
     groups = re.findall(r"\d+", value)
     text = value.strip()
+    if not groups:
+        raise Invalid("no digits", "nessuna cifra")
     if text.startswith("+") or text.startswith("00"):
         first = groups[0].removeprefix("00") if text.startswith("00") else groups[0]
         country, rest = first[:2], first[2:]
@@ -326,7 +408,7 @@ def telephone(value: str) -> str:
         country = "39"
     digits = country + "".join(groups)
     if not groups or not 8 <= len(digits) <= 15:
-        raise ValueError("too few or too many digits")
+        raise Invalid("too few or too many digits", "troppo poche o troppe cifre")
     return f"tel:+{country}-" + "-".join(groups)
 
 
@@ -342,13 +424,23 @@ def _enti(b: Builder, rows: list[Row]) -> None:
         code = b.code(row, ENTI)
         kinds = b.concepts(row, "tipologia", "body-kind")
         if kinds == []:
-            b.fail(row, "tipologia", "missing: the kind of body, from the body-kind list")
-        vat = b.checked(row, "partita_iva", iva.validate, "Partita IVA")
-        tax = b.checked(row, "codice_fiscale", codicefiscale.validate, "codice fiscale")
-        ipa = b.checked(row, "codice_ipa", _ipa, "IPA code")
-        istat = b.checked(row, "codice_istat", _istat, "ISTAT code")
+            b.fail(
+                row,
+                "tipologia",
+                "missing: the kind of body, from the body-kind list",
+                "manca: il tipo di ente, dall'elenco body-kind",
+            )
+        vat = b.checked(row, "partita_iva", iva.validate, "Partita IVA", "una Partita IVA valida")
+        tax = b.checked(row, "codice_fiscale", codicefiscale.validate, "codice fiscale", "un codice fiscale valido")
+        ipa = b.checked(row, "codice_ipa", _ipa, "IPA code", "un codice IPA valido")
+        istat = b.checked(row, "codice_istat", _istat, "ISTAT code", "un codice ISTAT valido")
         if istat and territorial_iri(istat) is None:
-            b.fail(row, "codice_istat", f"'{istat}' is not the ISTAT code of a current Italian {_level(istat)}")
+            b.fail(
+                row,
+                "codice_istat",
+                f"'{istat}' is not the ISTAT code of a current Italian {_level(istat)}",
+                f"'{istat}' non è il codice ISTAT di {_italian_level(istat)}",
+            )
             istat = None
         if code is None or not kinds:
             continue
@@ -372,7 +464,12 @@ def _enti(b: Builder, rows: list[Row]) -> None:
         b.row = row
         territory = b.ref(row, "nel_territorio_di", ENTI)
         if territory == iri:
-            b.fail(row, "nel_territorio_di", "a body cannot lie within its own territory")
+            b.fail(
+                row,
+                "nel_territorio_di",
+                "a body cannot lie within its own territory",
+                "un ente non può trovarsi nel territorio di sé stesso",
+            )
         elif territory is not None:
             b.add(iri, GL + "withinTerritoryOf", territory)
 
@@ -397,7 +494,12 @@ def _cariche(b: Builder, rows: list[Row]) -> None:
         role = b.concept(row, "ruolo", "role")
         office = b.optional_ref(row, "ufficio", UFFICI)
         if office and body and not office.startswith(body + "/"):
-            b.fail(row, "ufficio", f"the office '{row.get('ufficio')}' is not of the body '{row.get('ente')}'")
+            b.fail(
+                row,
+                "ufficio",
+                f"the office '{row.get('ufficio')}' is not of the body '{row.get('ente')}'",
+                f"l'ufficio '{row.get('ufficio')}' non appartiene all'ente '{row.get('ente')}'",
+            )
             continue
         if code is None or body is None or role is None or office is None:
             continue
@@ -419,6 +521,8 @@ def _coordinamenti(b: Builder, rows: list[Row]) -> None:
                 "tipologia",
                 f"'{row.get('tipologia')}' is a kind of table (sheet tavoli); a coordination "
                 f"is one of: {', '.join(COORDINATION_CLASSES)}",
+                f"'{row.get('tipologia')}' è un tipo di tavolo (foglio tavoli); un coordinamento "
+                f"è uno di: {', '.join(COORDINATION_CLASSES)}",
             )
             continue
         founder = b.optional_ref(row, "istituito_da", ENTI)
@@ -450,7 +554,12 @@ def _partecipazione(b: Builder, rows: list[Row]) -> None:
         categories = b.concepts(row, "categorie", "actor-category")
         level = b.optional_concept(row, "livello", "governance-level")
         if not categories and categories is not None:
-            b.fail(row, "categorie", "missing: the categories of actors, from the actor-category list")
+            b.fail(
+                row,
+                "categorie",
+                "missing: the categories of actors, from the actor-category list",
+                "mancano: le categorie di attori, dall'elenco actor-category",
+            )
         if code is None or structure is None or not categories or level is None:
             continue
         iri = b.iris["partecipazione"][code] = participation_iri(code)
@@ -474,6 +583,7 @@ def _tavoli(b: Builder, rows: list[Row]) -> None:
                 row,
                 "tipologia",
                 f"'{row.get('tipologia')}' is a kind of coordination (sheet coordinamenti), not of a table",
+                f"'{row.get('tipologia')}' è un tipo di coordinamento (foglio coordinamenti), non di tavolo",
             )
             continue
         parent = b.ref(row, "parte_di", COORDINAMENTI)
@@ -504,10 +614,20 @@ def _posti(b: Builder, rows: list[Row]) -> None:
         eligible = b.concepts(row, "ruoli_ammessi", "role")
         holders = row.get("quanti")
         if holders and not holders.isdigit():
-            b.fail(row, "quanti", f"'{holders}' is not a whole number of holders")
+            b.fail(
+                row,
+                "quanti",
+                f"'{holders}' is not a whole number of holders",
+                f"'{holders}' non è un numero intero di titolari",
+            )
         optional = row.get("eventuale").lower()
         if optional not in YES | NO:
-            b.fail(row, "eventuale", f"'{row.get('eventuale')}' is not sì or no")
+            b.fail(
+                row,
+                "eventuale",
+                f"'{row.get('eventuale')}' is not sì or no",
+                f"'{row.get('eventuale')}' non è sì o no",
+            )
         if code is None or table is None or role is None or None in links.values() or eligible is None:
             continue
         iri = b.iris["posti"][code] = seat_iri(table, code)
@@ -537,7 +657,12 @@ def _appartenenze(b: Builder, rows: list[Row]) -> None:
         seat = b.ref(row, "posto", POSTI)
         start, end = b.day(row, "dal"), b.day(row, "al")
         if start and end and end < start:
-            b.fail(row, "al", f"the membership ends ({end}) before it begins ({start})")
+            b.fail(
+                row,
+                "al",
+                f"the membership ends ({end}) before it begins ({start})",
+                f"l'appartenenza finisce ({end}) prima di cominciare ({start})",
+            )
             continue
         if seat is None or start is None:
             continue
@@ -635,7 +760,12 @@ def _attivita(b: Builder, rows: list[Row]) -> None:
         position = b.position(row, row.get("organo"), used)
         function = b.optional_ref(row, "funzione", FUNZIONI)
         if function and owner and not function.startswith(purpose_iri("function", owner, "")):
-            b.fail(row, "funzione", f"the function '{row.get('funzione')}' is not of '{row.get('organo')}'")
+            b.fail(
+                row,
+                "funzione",
+                f"the function '{row.get('funzione')}' is not of '{row.get('organo')}'",
+                f"la funzione '{row.get('funzione')}' non appartiene a '{row.get('organo')}'",
+            )
             continue
         if owner is None or position is None or function is None:
             continue
@@ -657,13 +787,23 @@ def _norme(b: Builder, rows: list[Row]) -> None:
         issuer = b.optional_ref(row, "emanata_da", ENTI)
         found = URN_NIR.match(row.get("urn"))
         if not found:
-            b.fail(row, "urn", f"'{row.get('urn')}' is not a URN:NIR such as urn:nir:stato:legge:2000-11-08;328")
+            b.fail(
+                row,
+                "urn",
+                f"'{row.get('urn')}' is not a URN:NIR such as urn:nir:stato:legge:2000-11-08;328",
+                f"'{row.get('urn')}' non è un URN:NIR come urn:nir:stato:legge:2000-11-08;328",
+            )
             continue
         day, number = found.group(3), found.group(4)
         try:
             date.fromisoformat(day)
         except ValueError:
-            b.fail(row, "urn", f"the date {day} in '{row.get('urn')}' does not exist")
+            b.fail(
+                row,
+                "urn",
+                f"the date {day} in '{row.get('urn')}' does not exist",
+                f"la data {day} in '{row.get('urn')}' non esiste",
+            )
             continue
         iri = legislation_iri(row.get("urn"))  # a URN:NIR, as matched above
         if owner is None or iri is None or issuer is None:
@@ -690,7 +830,12 @@ def _numbers(b: Builder, row: Row) -> list[tuple[str, str]] | None:
             try:
                 numbers.append((kind, telephone(value)))
             except ValueError as error:
-                b.fail(row, column, f"'{value}' is not a telephone number ({error})")
+                b.fail(
+                    row,
+                    column,
+                    f"'{value}' is not a telephone number ({error})",
+                    f"'{value}' non è un numero di telefono ({_italian_reason(error)})",
+                )
                 return None
     return numbers
 
@@ -715,14 +860,29 @@ def _address(b: Builder, row: Row) -> tuple[bool, Address | None]:
         return True, None
     missing = [column for column, value in (("indirizzo", street), ("cap", postcode), ("comune", town)) if not value]
     if missing:
-        b.fail(row, missing[0], "an address needs indirizzo, cap and comune")
+        b.fail(
+            row,
+            missing[0],
+            "an address needs indirizzo, cap and comune",
+            "per un indirizzo servono indirizzo, cap e comune",
+        )
         return False, None
     if not re.fullmatch(r"\d{5}", postcode):
-        b.fail(row, "cap", f"'{postcode}' is not a postal code (CAP): 5 digits")
+        b.fail(
+            row,
+            "cap",
+            f"'{postcode}' is not a postal code (CAP): 5 digits",
+            f"'{postcode}' non è un CAP: servono 5 cifre",
+        )
         return False, None
     found = municipality(town)
     if found is None:
-        b.fail(row, "comune", f"'{town}' is not the ISTAT code of a current Italian municipality (6 digits)")
+        b.fail(
+            row,
+            "comune",
+            f"'{town}' is not the ISTAT code of a current Italian municipality (6 digits)",
+            f"'{town}' non è il codice ISTAT di un comune italiano esistente (6 cifre)",
+        )
         return False, None
     name, province, iri = found
     return True, Address(street, postcode, name, province, iri)
@@ -749,13 +909,23 @@ def _contatti(b: Builder, rows: list[Row]) -> None:
         owners = b.refs(row, "organo", ENTI, UFFICI, COORDINAMENTI, TAVOLI)
         kind = row.get("tipo") or "ufficio"
         if kind not in ("ufficio", "persona"):
-            b.fail(row, "tipo", f"'{row.get('tipo')}' is not ufficio or persona")
+            b.fail(
+                row,
+                "tipo",
+                f"'{row.get('tipo')}' is not ufficio or persona",
+                f"'{row.get('tipo')}' non è ufficio o persona",
+            )
         numbers = _numbers(b, row)
         mails = []
         for column in ("email", "pec"):
             value = row.get(column)
             if value and not EMAIL.match(value):
-                b.fail(row, column, f"'{value}' is not an e-mail address")
+                b.fail(
+                    row,
+                    column,
+                    f"'{value}' is not an e-mail address",
+                    f"'{value}' non è un indirizzo e-mail",
+                )
             elif value:
                 mails.append((column, value))
         address_right, address = _address(b, row)

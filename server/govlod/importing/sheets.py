@@ -4,8 +4,11 @@ the problems found in them, each named the way the user's own program shows the 
 from __future__ import annotations
 
 import dataclasses
+import errno
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from govlod.sources import os_reason
 
 
 @dataclass(frozen=True)
@@ -13,16 +16,29 @@ class Problem:
     file: str  # a CSV file's name, a workbook sheet's name, or the path given on the command line
     row: int | None  # 1 is the header line; data rows start at 2, as a spreadsheet numbers them
     column: str | None
-    message: str
+    message: str  # in English
     cell: str | None = None  # in a workbook: "D7", or "7:7" for a whole row, as the spreadsheet names it
+    italian: str = ""  # the message in Italian, the users' language: every problem is reported in both
 
-    def __str__(self) -> str:
-        if self.cell is not None:  # a workbook: posti!D7 (ruolo): ...
-            return f"{self.file}!{self.cell}" + (f" ({self.column})" if self.column else "") + f": {self.message}"
-        where = (
+    @property
+    def place(self) -> str:
+        """Where the problem is: posti!D7 (ruolo) in a workbook, posti.csv:7: ruolo in a CSV file."""
+        if self.cell is not None:
+            return f"{self.file}!{self.cell}" + (f" ({self.column})" if self.column else "")
+        return (
             self.file + (f":{self.row}" if self.row is not None else "") + (f": {self.column}" if self.column else "")
         )
-        return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
+    def bilingual(self) -> str:
+        """The place and the Italian message, then the English one on the next line, lined up under it."""
+        if not self.italian:
+            return str(self)
+        head = f"{self.place}: "
+        indent = "\n" + " " * len(head)  # a message's own line breaks (a cell's text) keep to its column
+        return head + self.italian.replace("\n", indent) + indent + self.message.replace("\n", indent)
 
 
 @dataclass(frozen=True)
@@ -40,13 +56,14 @@ class Row:
         """The same row (file, number, columns' places) holding other values: one of several codes in a cell."""
         return dataclasses.replace(self, cells=cells)
 
-    def problem(self, column: str | None, message: str) -> Problem:
-        """A problem in this row's `column` (or the whole row), named by cell in a workbook."""
+    def problem(self, column: str | None, message: str, italian: str = "") -> Problem:
+        """A problem in this row's `column` (or the whole row), named by cell in a workbook; `message` in
+        English, `italian` the same in Italian."""
         cell = None
         if self.letters is not None:
             letter = self.letters.get(column or "")
             cell = f"{letter}{self.number}" if letter else f"{self.number}:{self.number}"
-        return Problem(self.file, self.number, column, message, cell)
+        return Problem(self.file, self.number, column, message, cell, italian)
 
 
 @dataclass(frozen=True)
@@ -100,12 +117,37 @@ class Sheet:
         return (*self.required, *self.optional)
 
 
-def header_problem(sheet: Sheet, columns: list[str]) -> str | None:
-    """What is wrong with a sheet's header row, whatever the format: a missing or an unknown column."""
+def header_problem(sheet: Sheet, columns: list[str]) -> tuple[str, str] | None:
+    """What is wrong with a sheet's header row, whatever the format: a missing or an unknown column, in
+    English and in Italian."""
     missing = [c for c in sheet.required if c not in columns]
     if missing:
-        return f"missing column(s): {', '.join(missing)}"
+        italian = "manca la colonna" if len(missing) == 1 else "mancano le colonne"
+        return f"missing column(s): {', '.join(missing)}", f"{italian}: {', '.join(missing)}"
     unknown = [c for c in columns if c and c not in sheet.columns]
     if unknown:
-        return f"unknown column(s): {', '.join(unknown)}; the columns are: {', '.join(sheet.columns)}"
+        italian = "colonna sconosciuta" if len(unknown) == 1 else "colonne sconosciute"
+        return (
+            f"unknown column(s): {', '.join(unknown)}; the columns are: {', '.join(sheet.columns)}",
+            f"{italian}: {', '.join(unknown)}; le colonne sono: {', '.join(sheet.columns)}",
+        )
     return None
+
+
+# Why a file could not be read or written, in Italian: `govlod.sources.os_reason` says it in English.
+_ITALIAN_REASONS = {
+    errno.ENOSPC: "spazio esaurito sul disco",
+    errno.EFBIG: "file troppo grande (un limite del file system o del processo: ulimit -f)",
+    errno.EDQUOT: "quota del disco superata",
+    errno.EACCES: "permesso negato",
+    errno.EPERM: "permesso negato",
+    errno.EROFS: "file system di sola lettura",
+    errno.ENOENT: "file o cartella inesistente",
+    errno.ENOTDIR: "c'è un file dove dovrebbe esserci una cartella",
+    errno.EISDIR: "è una cartella, non un file",
+}
+
+
+def italian_reason(error: OSError) -> str:
+    """`os_reason` in Italian, for the errors a user can do something about; in English for any other."""
+    return _ITALIAN_REASONS.get(error.errno or -1) or os_reason(error)

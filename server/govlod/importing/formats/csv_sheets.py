@@ -10,19 +10,32 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from govlod.importing.formats import Read
-from govlod.importing.sheets import Problem, Row, Sheet, header_problem
+from govlod.importing.sheets import Problem, Row, Sheet, header_problem, italian_reason
 from govlod.sources import os_reason
 
 
-def _not_csv(raw: bytes) -> tuple[int, str] | None:
-    """(line, why) when the bytes are plainly no CSV sheet: a binary file, an XML file, nothing at all."""
+def _not_csv(raw: bytes) -> tuple[int, str, str] | None:
+    """(line, why, why in Italian) when the bytes are plainly no CSV sheet: a binary file, an XML file,
+    nothing at all."""
     if not raw.strip():
-        return 1, "the sheet is empty: it needs at least its header row"
+        return (
+            1,
+            "the sheet is empty: it needs at least its header row",
+            "il foglio è vuoto: serve almeno la riga di intestazione",
+        )
     if b"\0" in raw:
-        return raw[: raw.index(b"\0")].count(b"\n") + 1, "binary data, not a CSV sheet: save the sheet as CSV UTF-8"
+        return (
+            raw[: raw.index(b"\0")].count(b"\n") + 1,
+            "binary data, not a CSV sheet: save the sheet as CSV UTF-8",
+            "dati binari, non un foglio CSV: salva il foglio come CSV UTF-8",
+        )
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         # Never handed to an XML parser: the importer reads CSV only.
-        return 1, "an XML or HTML file, not a CSV sheet: save the sheet as CSV UTF-8"
+        return (
+            1,
+            "an XML or HTML file, not a CSV sheet: save the sheet as CSV UTF-8",
+            "un file XML o HTML, non un foglio CSV: salva il foglio come CSV UTF-8",
+        )
     return None
 
 
@@ -31,16 +44,33 @@ def _sheet_text(path: Path, sheet: Sheet, problems: list[Problem]) -> str | None
     try:
         raw = path.read_bytes()
     except OSError as error:
-        problems.append(Problem(sheet.file, None, None, f"cannot read {path}: {os_reason(error)}"))
+        problems.append(
+            Problem(
+                sheet.file,
+                None,
+                None,
+                f"cannot read {path}: {os_reason(error)}",
+                italian=f"impossibile leggere {path}: {italian_reason(error)}",
+            )
+        )
         return None
     if (refused := _not_csv(raw)) is not None:
-        problems.append(Problem(sheet.file, refused[0], None, refused[1]))
+        line, why, italian = refused
+        problems.append(Problem(sheet.file, line, None, why, italian=italian))
         return None
     try:
         return raw.decode("utf-8-sig")  # spreadsheets often add a byte-order mark
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(sheet.file, line, None, "not UTF-8: save the sheet as CSV UTF-8"))
+        problems.append(
+            Problem(
+                sheet.file,
+                line,
+                None,
+                "not UTF-8: save the sheet as CSV UTF-8",
+                italian="non è in UTF-8: salva il foglio come CSV UTF-8",
+            )
+        )
         return None
 
 
@@ -68,7 +98,7 @@ def read_sheet(path: Path, sheet: Sheet, problems: list[Problem]) -> list[Row]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text))
     columns = [c.strip() for c in reader.fieldnames or []]
     if (wrong := header_problem(sheet, columns)) is not None:
-        problems.append(Problem(sheet.file, 1, None, wrong))
+        problems.append(Problem(sheet.file, 1, None, wrong[0], italian=wrong[1]))
         return []
     rows = []
     for number, record in enumerate(reader, start=2):
@@ -84,7 +114,15 @@ def read(path: Path, sheets: Sequence[Sheet]) -> Read:
     sheet = next((s for s in sheets if s.file == path.name), None)
     if sheet is None:
         names = ", ".join(s.file for s in sheets)
-        result.problems.append(Problem(path.name, None, None, f"not a sheet govlod knows; the sheets are: {names}"))
+        result.problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                f"not a sheet govlod knows; the sheets are: {names}",
+                italian=f"non è un foglio che govlod conosce; i fogli sono: {names}",
+            )
+        )
         return result
     result.rows[sheet.name] = read_sheet(path, sheet, result.problems)
     return result

@@ -42,6 +42,8 @@ ODS = Kind(
     "an OpenDocument spreadsheet (.ods)",
     "save it from your spreadsheet program as ODF Spreadsheet (.ods)",
     lambda archive: "mimetype" in archive.namelist() and archive.read("mimetype").strip() == MIMETYPE.encode(),
+    "un foglio di calcolo OpenDocument (.ods)",
+    "salvalo dal tuo programma di fogli di calcolo come Foglio elettronico ODF (.ods)",
 )
 ROWS = "descendant::table:table-row"  # in row groups and header rows too, in the order shown
 CELLS = "table:table-cell|table:covered-table-cell"  # a merged-over cell still takes its column
@@ -113,10 +115,18 @@ def read(path: Path, sheets: Sequence[Sheet]) -> Read:
         for title, sheet in find_sheets(tables, sheets, result, path.name).items():
             result.rows[sheet.name] = sheet_rows(sheet, title, _lines(tables[title]), result.problems)
     except WorkbookError as error:
-        result.problems.append(Problem(path.name, None, None, error.message))
+        result.problems.append(Problem(path.name, None, None, error.message, italian=error.italian))
     except (LxmlError, KeyError, ValueError, TypeError, AttributeError, IndexError) as error:
         # A well-formed archive whose parts are not what a spreadsheet program writes.
-        result.problems.append(Problem(path.name, None, None, f"not a spreadsheet odfdo can read ({error})"))
+        result.problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                f"not a spreadsheet odfdo can read ({error})",
+                italian=f"non è un foglio di calcolo che odfdo sa leggere ({error})",
+            )
+        )
     return result
 
 

@@ -23,7 +23,7 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException
 
 from govlod.importing.formats import Read, column_letter
-from govlod.importing.sheets import Problem, Row, Sheet, header_problem
+from govlod.importing.sheets import Problem, Row, Sheet, header_problem, italian_reason
 from govlod.sources import os_reason
 
 MAX_FILE_BYTES = 32 * 2**20  # a governance workbook is well under a megabyte; this leaves room for logos
@@ -35,11 +35,13 @@ XML_PARTS = (".xml", ".rels", ".rdf")  # the parts a reader parses as XML
 
 
 class WorkbookError(Exception):
-    """The file cannot be read as a workbook; the message says why and what to do, for a user."""
+    """The file cannot be read as a workbook; the message says why and what to do, for a user, in
+    English and in Italian."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, italian: str):
         super().__init__(message)
         self.message = message
+        self.italian = italian
 
 
 @dataclass(frozen=True)
@@ -50,24 +52,34 @@ class Kind:
     name: str
     save_as: str
     marker: Callable[[zipfile.ZipFile], bool]  # whether the archive's parts are of this format
+    italian_name: str  # `name` and `save_as` in Italian
+    italian_save_as: str
 
 
-def _what_else(raw: bytes) -> str:
-    """What a file that is no zip archive most likely is, to tell the user in their terms."""
+def _what_else(raw: bytes) -> tuple[str, str]:
+    """What a file that is no zip archive most likely is, to tell the user in their terms: in English
+    and in Italian."""
+    binary = "binary data", "dati binari"
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old-style Excel file (.xls) or a password-protected workbook"
+        return (
+            "an old-style Excel file (.xls) or a password-protected workbook",
+            "un vecchio file Excel (.xls) o una cartella di lavoro protetta da password",
+        )
     if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return "an XML or HTML file"
+        return "an XML or HTML file", "un file XML o HTML"
     if b"\0" in raw[:4096]:
-        return "binary data"
+        return binary
     try:
         text = raw[:4096].decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "binary data"
+        return binary
     first = text.splitlines()[0] if text.strip() else ""
     if "," in first or ";" in first:
-        return "a CSV file: name it after its sheet, e.g. posti.csv"
-    return "a text file"
+        return (
+            "a CSV file: name it after its sheet, e.g. posti.csv",
+            "un file CSV: chiamalo come il suo foglio, ad esempio posti.csv",
+        )
+    return "a text file", "un file di testo"
 
 
 def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -78,12 +90,17 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         except DefusedXmlException:
             raise WorkbookError(
                 f"its part {info.filename} declares a DOCTYPE, which is refused, as its entities could read "
-                "files or expand without limit: save the workbook again from your spreadsheet program"
+                "files or expand without limit: save the workbook again from your spreadsheet program",
+                f"la sua parte {info.filename} dichiara un DOCTYPE, che viene rifiutato perché le sue entità "
+                "potrebbero leggere file o espandersi senza limiti: salva di nuovo la cartella di lavoro dal tuo "
+                "programma di fogli di calcolo",
             ) from None
         except SAXParseException as error:
             raise WorkbookError(
                 f"damaged: its part {info.filename} is no well-formed XML (line {error.getLineNumber()}): "
-                "save the workbook again from your spreadsheet program"
+                "save the workbook again from your spreadsheet program",
+                f"danneggiato: la sua parte {info.filename} non è XML ben formato (riga {error.getLineNumber()}): "
+                "salva di nuovo la cartella di lavoro dal tuo programma di fogli di calcolo",
             ) from None
 
 
@@ -92,36 +109,56 @@ def load_archive(path: Path, kind: Kind) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise WorkbookError(f"{size // 2**20} MiB is more than the {MAX_FILE_BYTES // 2**20} MiB govlod reads")
+            raise WorkbookError(
+                f"{size // 2**20} MiB is more than the {MAX_FILE_BYTES // 2**20} MiB govlod reads",
+                f"{size // 2**20} MiB sono più dei {MAX_FILE_BYTES // 2**20} MiB che govlod legge",
+            )
         raw = path.read_bytes()
     except OSError as error:
-        raise WorkbookError(f"cannot read: {os_reason(error)}") from error
+        raise WorkbookError(
+            f"cannot read: {os_reason(error)}", f"impossibile leggere: {italian_reason(error)}"
+        ) from error
     if not raw.strip():
-        raise WorkbookError(f"the file is empty, not {kind.name}")
+        raise WorkbookError(f"the file is empty, not {kind.name}", f"il file è vuoto: non è {kind.italian_name}")
     if not raw.startswith(b"PK\x03\x04"):
-        raise WorkbookError(f"not {kind.name} but {_what_else(raw)}; {kind.save_as}")
+        what, italian = _what_else(raw)
+        raise WorkbookError(
+            f"not {kind.name} but {what}; {kind.save_as}",
+            f"non è {kind.italian_name} ma {italian}; {kind.italian_save_as}",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_PARTS:
-                raise WorkbookError(f"{len(infos)} parts in the archive, more than the {MAX_PARTS} govlod reads")
+                raise WorkbookError(
+                    f"{len(infos)} parts in the archive, more than the {MAX_PARTS} govlod reads",
+                    f"{len(infos)} parti nell'archivio, più delle {MAX_PARTS} che govlod legge",
+                )
             # Python's zipfile never unpacks more than a part's declared size, so the declared sizes bound the work.
             unpacked = sum(info.file_size for info in infos)
             if unpacked > MAX_UNPACKED_BYTES:
                 raise WorkbookError(
                     f"its parts unpack to {unpacked // 2**20} MiB, more than the {MAX_UNPACKED_BYTES // 2**20} MiB "
-                    "govlod reads: keep only the sheets to import"
+                    "govlod reads: keep only the sheets to import",
+                    f"le sue parti, decompresse, occupano {unpacked // 2**20} MiB, più dei "
+                    f"{MAX_UNPACKED_BYTES // 2**20} MiB che govlod legge: tieni solo i fogli da importare",
                 )
             if any(info.flag_bits & 0x1 for info in infos):
-                raise WorkbookError("encrypted: save it without a password")
+                raise WorkbookError("encrypted: save it without a password", "cifrato: salvalo senza password")
             if not kind.marker(archive):
-                raise WorkbookError(f"a zip archive, but not {kind.name}; {kind.save_as}")
+                raise WorkbookError(
+                    f"a zip archive, but not {kind.name}; {kind.save_as}",
+                    f"un archivio zip, ma non {kind.italian_name}; {kind.italian_save_as}",
+                )
             for info in infos:
                 # Empty parts are common (LibreOffice's Configurations2/accelerator/current.xml): nothing to parse.
                 if info.file_size and info.filename.lower().endswith(XML_PARTS):
                     _check_xml(archive, info)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
-        raise WorkbookError(f"a damaged zip archive ({error}); {kind.save_as}") from None
+        raise WorkbookError(
+            f"a damaged zip archive ({error}); {kind.save_as}",
+            f"un archivio zip danneggiato ({error}); {kind.italian_save_as}",
+        ) from None
     return raw
 
 
@@ -162,14 +199,28 @@ def find_sheets(titles: Iterable[str], sheets: Sequence[Sheet], result: Read, fi
             continue  # "Leggimi", "liste", a user's own notes
         if sheet.name in seen:
             result.problems.append(
-                Problem(file, None, None, f"two sheets hold {sheet.name}: '{seen[sheet.name]}' and '{title}'")
+                Problem(
+                    file,
+                    None,
+                    None,
+                    f"two sheets hold {sheet.name}: '{seen[sheet.name]}' and '{title}'",
+                    italian=f"due fogli contengono {sheet.name}: '{seen[sheet.name]}' e '{title}'",
+                )
             )
             continue
         seen[sheet.name] = title
         found[title] = sheet
     if not found:
         names = ", ".join(sheet.name for sheet in sheets)
-        result.problems.append(Problem(file, None, None, f"no sheet govlod knows; name the sheets: {names}"))
+        result.problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                f"no sheet govlod knows; name the sheets: {names}",
+                italian=f"nessun foglio che govlod conosce; dai ai fogli questi nomi: {names}",
+            )
+        )
     return found
 
 
@@ -181,11 +232,20 @@ def sheet_rows(sheet: Sheet, title: str, lines: Iterable[tuple[int, list[str]]],
     iterator = iter(lines)
     header = next(iterator, None)
     if header is None:
-        problems.append(Problem(title, 1, None, "the sheet is empty: it needs its header row", "1:1"))
+        problems.append(
+            Problem(
+                title,
+                1,
+                None,
+                "the sheet is empty: it needs its header row",
+                "1:1",
+                "il foglio è vuoto: serve la riga di intestazione",
+            )
+        )
         return []
     columns = [cell.strip() for cell in header[1]] if header[0] == 1 else []  # the header is row 1, or missing
     if (wrong := header_problem(sheet, columns)) is not None:
-        problems.append(Problem(title, 1, None, wrong, "1:1"))
+        problems.append(Problem(title, 1, None, wrong[0], "1:1", wrong[1]))
         return []
     letters = {column: column_letter(index) for index, column in enumerate(columns, start=1) if column}
     rows: list[Row] = []
@@ -194,7 +254,8 @@ def sheet_rows(sheet: Sheet, title: str, lines: Iterable[tuple[int, list[str]]],
             continue
         if len(rows) == MAX_ROWS:
             message = f"more than {MAX_ROWS} rows: govlod imports at most {MAX_ROWS} records per sheet"
-            problems.append(Problem(title, number, None, message, f"{number}:{number}"))
+            italian = f"più di {MAX_ROWS} righe: govlod importa al massimo {MAX_ROWS} record per foglio"
+            problems.append(Problem(title, number, None, message, f"{number}:{number}", italian))
             break
         padded = [*cells, *[""] * (len(columns) - len(cells))]  # a row may end before the header does
         rows.append(Row(title, number, {c: v for c, v in zip(columns, padded, strict=False) if c}, letters))

@@ -50,6 +50,8 @@ XLSX = Kind(
     "an Excel workbook (.xlsx)",
     "save it from your spreadsheet program as Excel 2007-365 (.xlsx)",
     lambda archive: "xl/workbook.xml" in archive.namelist(),
+    "una cartella di lavoro Excel (.xlsx)",
+    "salvalo dal tuo programma di fogli di calcolo come Excel 2007-365 (.xlsx)",
 )
 FIXED_DATE = datetime(2000, 1, 1)  # the template's creation and modification date, fixed for stable bytes
 
@@ -89,10 +91,18 @@ def read(path: Path, sheets: Sequence[Sheet]) -> Read:
             finally:
                 book.close()
     except WorkbookError as error:
-        result.problems.append(Problem(path.name, None, None, error.message))
+        result.problems.append(Problem(path.name, None, None, error.message, italian=error.italian))
     except (InvalidFileException, KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
         # A well-formed archive whose parts are not what Excel writes: openpyxl's own reason.
-        result.problems.append(Problem(path.name, None, None, f"not a workbook openpyxl can read ({error})"))
+        result.problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                f"not a workbook openpyxl can read ({error})",
+                italian=f"non è una cartella di lavoro che openpyxl sa leggere ({error})",
+            )
+        )
     return result
 
 
