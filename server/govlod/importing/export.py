@@ -146,7 +146,9 @@ class Export:
         groups: dict[str, list[ox.Triple]] = defaultdict(list)
         for triple in missing:
             groups[_group(triple)].append(triple)
-        sources = ", ".join(map(str, self.sources))
+        shown = [str(source) for source in self.sources[:3]]
+        more = len(self.sources) - len(shown)
+        sources = ", ".join(shown) + (f" and {more} more file{'s' if more != 1 else ''}" if more else "")
         lines = [
             f"the sheets cannot hold {len(missing)} of the {len(self.data)} triples of {sources}: "
             "no column holds them yet, or not as the data has them"
