@@ -89,6 +89,7 @@ class Graph:
                 objects.sort(key=str)
         for subjects in self.typed.values():
             subjects.sort()
+        self._pointing: dict[tuple[str, str], list[str]] | None = None  # made when first asked
 
     def of_type(self, *classes: str) -> list[str]:
         return sorted({subject for cls in classes for subject in self.typed.get(cls, [])})
@@ -98,7 +99,19 @@ class Graph:
         return [o.value for o in objects if isinstance(o, ox.NamedNode)]
 
     def has(self, subject: str, predicate: str, obj: str) -> bool:
-        return ox.Triple(ox.NamedNode(subject), ox.NamedNode(predicate), ox.NamedNode(obj)) in self.triples
+        return obj in self.iris(subject, predicate)
+
+    def pointing(self, predicate: str, obj: str) -> list[str]:
+        """The subjects that link to `obj` by `predicate` (a contact point's bodies, a person's office)."""
+        if self._pointing is None:
+            pointing: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for subject, predicates in self.out.items():
+                for name, objects in predicates.items():
+                    for target in objects:
+                        if isinstance(target, ox.NamedNode):
+                            pointing[(name, target.value)].append(subject)
+            self._pointing = dict(pointing)
+        return sorted(self._pointing.get((predicate, obj), []))
 
     def literals(self, subject: str, predicate: str, fits: Callable[[ox.Literal], bool]) -> list[str]:
         """The values that `fit` the literal the importer writes and that a cell holds as they are."""
@@ -505,13 +518,12 @@ def attivita(x: Context) -> list[Record]:
             position = _integer(g.typed_value(iri, GL + "order", XSD + "integer"))
             if not position or purpose_iri("activity", owner, position) != iri:
                 continue
+            carried_out_by = g.pointing(GL + "carriedOutThrough", iri)
             cells = {
                 "organo": owner_code,
                 "posizione": position,
                 "nome": g.italian(iri, RDFS_LABEL),
-                "funzione": next(
-                    (code for f, code in sorted(functions.items()) if g.has(f, GL + "carriedOutThrough", iri)), ""
-                ),
+                "funzione": next((functions[f] for f in carried_out_by if f in functions), ""),
                 "testo": g.italian(iri, GL + "fullText"),
                 **x.involved(iri),
                 "nome_en": g.english(iri, RDFS_LABEL),
@@ -580,7 +592,6 @@ def _address(g: Graph, contact: str) -> dict[str, str]:
 
 def contatti(x: Context) -> list[Record]:
     g = x.graph
-    owners = x.owners("enti", "uffici", "coordinamenti", "tavoli")
     contacts = {
         iri: code for iri in g.of_type(VCARD + "Kind") if (code := _code(iri, partial(contact_iri, x.publisher)))
     }
@@ -592,9 +603,9 @@ def contatti(x: Context) -> list[Record]:
         cells = {
             "nome": name,
             "codice": code,
-            "organo": ";".join(sorted({c for owner, c in owners if g.has(owner, GL + "contactPoint", iri)})),
+            "organo": x.refs(g.pointing(GL + "contactPoint", iri), "enti", "uffici", "coordinamenti", "tavoli"),
             "tipo": "persona" if g.has(iri, TYPE, VCARD + "Individual") else "ufficio",
-            "di": next((c for other, c in sorted(contacts.items()) if g.has(other, VCARD + "hasMember", iri)), ""),
+            "di": next((contacts[other] for other in g.pointing(VCARD + "hasMember", iri) if other in contacts), ""),
             "organizzazione": g.plain(iri, VCARD + "organization-name"),
             "telefono": _numbers(x, iri, "Voice"),
             "fax": _numbers(x, iri, "Fax"),
