@@ -641,3 +641,14 @@ def test_a_refusal_over_many_files_names_the_first_three(tmp_path: Path) -> None
     assert result.returncode == 2
     first = result.stderr.splitlines()[0]
     assert f"{folder / 'part-0.nt'}, {folder / 'part-1.nt'}, {folder / 'part-2.nt'} and 2 more files:" in first
+
+
+def test_a_workbook_larger_than_the_importer_reads_is_refused_before_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exported, codes = export_data([NOVARA], "provincia-novara", ONTOLOGY)
+    monkeypatch.setattr(export, "MAX_UNPACKED_BYTES", 64 * 1024)  # the Novara workbook unpacks to more
+    with pytest.raises(ExportError, match=r"more than govlod import reads .* export the data as CSV sheets"):
+        write(exported, "xlsx", tmp_path / "novara.xlsx", codes)
+    assert list(tmp_path.iterdir()) == []
+    assert write(exported, "csv", tmp_path / "csv", codes)  # CSV sheets have no such bound

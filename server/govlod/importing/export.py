@@ -18,9 +18,11 @@ output, sorted, the same bytes."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
+import zipfile
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ import pyoxigraph as ox
 from govlod.importing import records as forward
 from govlod.importing.command import code_lists, read_sheets
 from govlod.importing.definitions import SHEETS
+from govlod.importing.formats.workbook import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from govlod.importing.inverses import INVERSES, Context, Graph, Record
 from govlod.importing.iris import concept_iri
 from govlod.importing.records import TYPE, XSD
@@ -344,6 +347,18 @@ def _write(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
+def _check_size(workbook: bytes, path: Path) -> None:
+    """Refuse a workbook larger than `govlod import` reads, which could not be imported again."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if len(workbook) > MAX_FILE_BYTES or unpacked > MAX_UNPACKED_BYTES:
+        raise ExportError(
+            f"{path}: the workbook would be {len(workbook) // 2**20} MiB, {unpacked // 2**20} MiB unpacked, more than "
+            f"govlod import reads ({MAX_FILE_BYTES // 2**20} MiB, {MAX_UNPACKED_BYTES // 2**20} MiB unpacked): "
+            "export the data as CSV sheets (--format csv), or each publisher's files apart"
+        )
+
+
 def write(exported: Export, kind: str, out: Path, codes: dict[str, set[str]]) -> list[Path]:
     """Write the rows as a filled-in template: a workbook at `out` (or `out`/govlod.KIND when `out` is a
     folder), or CSV sheets in the folder `out`. Each file is written beside its place, read back and
@@ -354,6 +369,7 @@ def write(exported: Export, kind: str, out: Path, codes: dict[str, set[str]]) ->
         if kind == "csv":
             return _write_csv(exported, template.sheets, readme_text(template), out, codes)
         data = workbook_bytes(kind, template)
+        _check_size(data, path)
         temporary = _temporary_beside(path)
         try:
             _write(temporary, data)
