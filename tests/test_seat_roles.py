@@ -59,3 +59,20 @@ def test_a_seat_held_ex_officio_by_an_office_elsewhere_is_a_member_s_seat(bundle
     members = [seat for seat, role in roles if role == ROLE + "componente-di-diritto"]
     assert len(members) == 15
     assert {role for _, role in roles} == {ROLE + "componente-di-diritto", ROLE + "presidente"}
+
+
+def test_the_capacities_the_novara_page_states_and_no_voting_right_it_does_not(
+    bundled_default_graph: ox.Store,
+) -> None:
+    capacities = _select(
+        bundled_default_graph,
+        PREFIXES + "SELECT ?seat ?capacity WHERE { ?seat gl:capacity ?capacity }",
+    )
+    seats = ID + "post/coordinamento-enti-gestori-novara/tavolo-tecnico/"
+    # "un segretario verbalizzante" and "eventuali consulenti con funzione di supporto": stated.
+    assert capacities == [
+        (seats + "consulenti", ID + "concept/capacity/consultiva"),
+        (seats + "segretario-verbalizzante", ID + "concept/capacity/segreteria"),
+    ]
+    # Who votes the page does not say: no seat of the bundled data claims or denies a vote.
+    assert _select(bundled_default_graph, PREFIXES + "SELECT ?seat WHERE { ?seat gl:votingRight ?right }") == []

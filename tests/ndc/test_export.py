@@ -57,9 +57,15 @@ def test_each_code_list_file_is_named_after_its_folder_and_its_iri(vocabularies:
     assert {v.name for v in vocabularies} == {
         "actor-category",
         "body-kind",
+        "capacity",
+        "decision-rule-kind",
         "governance-body-kind",
         "governance-level",
+        "holder-status",
         "role",
+        "rule-base",
+        "vote-outcome",
+        "voting-basis",
     }
     for folder in vocabularies:
         assert sorted(f.name for f in folder.iterdir()) == sorted(
@@ -126,7 +132,7 @@ def test_the_command_rewrites_its_asset_folders_and_keeps_other_files(tmp_path: 
     (out / "README.md").write_text("# Semantic assets\n", encoding="utf-8")
     result = run_govlod("ndc-export", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "wrote 17 files" in result.stdout
+    assert "wrote 35 files" in result.stdout  # the ontology's 2, and 3 for each of the 11 code lists
     assert "--ipa-code" in result.stderr  # the IPA code the NDC needs was not given
     assert not stale.exists()
     assert (out / "README.md").read_text(encoding="utf-8") == "# Semantic assets\n"

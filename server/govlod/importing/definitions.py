@@ -187,6 +187,7 @@ POSTI = Sheet(
         "designato_da",
         "scelto_in",
         "categoria",
+        "veste",
         "ruoli_ammessi",
         "requisiti",
         "compito",
@@ -211,6 +212,8 @@ POSTI = Sheet(
         "scelto_in": "Codice dell'ente o dell'ufficio (fogli enti, uffici) tra il cui personale è scelto chi "
         "occupa il posto.",
         "categoria": "Categoria di attori che occupa il posto, dall'elenco (es. assistenti-sociali-servizi-base).",
+        "veste": "In quale veste siede chi occupa il posto, dall'elenco: deliberativa, consultiva, segreteria, "
+        "invitato-permanente.",
         "ruoli_ammessi": "Ruoli che può avere chi occupa il posto, dall'elenco, separati da ; (es. sindaco;assessore).",
         "requisiti": "Chi può occupare il posto (es. Sindaci o Assessori ai servizi sociali).",
         "compito": "Il compito del posto (es. coordinamento tecnico).",
@@ -230,6 +233,7 @@ POSTI = Sheet(
         "designato_da": Reference(("enti", "cariche")),
         "scelto_in": Reference(("enti", "uffici")),
         "categoria": CodeList("actor-category"),
+        "veste": CodeList("capacity"),
         "ruoli_ammessi": CodeList("role", several=True),
         "eventuale": Choices(("sì", "no")),
     },

@@ -393,6 +393,7 @@ def posti(x: Context) -> list[Record]:
                 "designato_da": x.ref(g.iris(iri, GL + "designatedBy"), "enti", "cariche"),
                 "scelto_in": x.ref(g.iris(iri, GL + "drawnFrom"), "enti", "uffici"),
                 "categoria": x.notation(g.iris(iri, GL + "filledByCategory"), "actor-category"),
+                "veste": x.notation(g.iris(iri, GL + "capacity"), "capacity"),
                 "ruoli_ammessi": x.notations(g.iris(iri, GL + "eligibleRole"), "role"),
                 "requisiti": g.italian(iri, GL + "eligibility"),
                 "compito": g.italian(iri, GL + "remit"),

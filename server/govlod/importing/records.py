@@ -610,6 +610,7 @@ def _posti(b: Builder, rows: list[Row]) -> None:
             GL + "designatedBy": b.optional_ref(row, "designato_da", ENTI, CARICHE),
             GL + "drawnFrom": b.optional_ref(row, "scelto_in", ENTI, UFFICI),
             GL + "filledByCategory": b.optional_concept(row, "categoria", "actor-category"),
+            GL + "capacity": b.optional_concept(row, "veste", "capacity"),
         }
         eligible = b.concepts(row, "ruoli_ammessi", "role")
         holders = row.get("quanti")
