@@ -42,6 +42,7 @@ DROPDOWNS = {
     "norme": {"A": "liste!$I$", "F": "enti!$A$"},
     "contatti": {"C": "liste!$J$", "D": "liste!$K$", "E": "contatti!$B$"},
     "fonti": {"C": "enti!$A$"},
+    "dataset": {"D": "enti!$A$", "G": "contatti!$B$", "I": "fonti!$A$"},
 }
 
 

@@ -426,6 +426,35 @@ FONTI = Sheet(
     allowed={"pubblicata_da": Reference(("enti",))},
     dates=("aggiornata_il",),
 )
+DATASET = Sheet(
+    "dataset",
+    ("codice", "titolo", "descrizione", "pubblicato_da"),
+    ("nome", "pubblicato_il", "contatto", "territorio", "fonti", "titolo_en", "descrizione_en", "nome_en"),
+    about="La scheda del dataset per i cataloghi di dati aperti (DCAT-AP_IT): titolo, descrizione, chi lo "
+    "pubblica, il recapito, il territorio. Una riga.",
+    hints={
+        "codice": "Codice del dataset, di solito quello del tuo ente (es. provincia-novara): forma l'indirizzo "
+        "del dataset e il suo identificativo govlod:codice.",
+        "titolo": "Il titolo del dataset nei cataloghi.",
+        "descrizione": "Che cosa contiene il dataset, in poche frasi.",
+        "pubblicato_da": "Codice dell'ente (foglio enti) che pubblica il dataset e ne detiene i diritti.",
+        "nome": "Come il dataset è nominato nelle pagine (se vuoto, il titolo).",
+        "pubblicato_il": "Data della prima pubblicazione.",
+        "contatto": "Codice del recapito (foglio contatti) a cui scrivere per il dataset.",
+        "territorio": "Il territorio coperto: un codice ISTAT (es. 003 per la Provincia di Novara) o il codice "
+        "di un ambito (foglio ambiti).",
+        "fonti": _SOURCES,
+        "titolo_en": "Il titolo in inglese.",
+        "descrizione_en": "La descrizione in inglese.",
+        "nome_en": "Il nome in inglese.",
+    },
+    allowed={
+        "pubblicato_da": Reference(("enti",)),
+        "contatto": Reference(("contatti",)),
+        "fonti": _SOURCE_PAGES,
+    },
+    dates=("pubblicato_il",),
+)
 SHEETS = (
     ENTI,
     UFFICI,
@@ -443,4 +472,5 @@ SHEETS = (
     NORME,
     CONTATTI,
     FONTI,
+    DATASET,
 )

@@ -23,6 +23,7 @@ from govlod.importing.iris import (
     address_iri,
     area_iri,
     contact_iri,
+    dataset_iri,
     legislation_iri,
     membership_iri,
     objective_iri,
@@ -36,6 +37,7 @@ from govlod.importing.iris import (
     unit_iri,
 )
 from govlod.importing.records import (
+    DCAT,
     DCT,
     ELI,
     GL,
@@ -50,7 +52,7 @@ from govlod.importing.records import (
     VCARD,
     XSD,
 )
-from govlod.importing.territory import municipality
+from govlod.importing.territory import municipality, territorial_iri
 
 # What no cell of every format gives back: XML 1.0 refuses these control characters (and Excel with
 # it), and a carriage return comes back from XML and CSV readers as a line break.
@@ -641,6 +643,42 @@ def fonti(x: Context) -> list[Record]:
     return found
 
 
+def _territory(x: Context, iris: Sequence[str]) -> str:
+    """A dataset's territory cell: the ISTAT code of a national vocabulary IRI, or an area's code."""
+    for iri in iris:
+        code = iri.rsplit("/", 1)[-1].split("-(", 1)[0]
+        if code.isdigit() and territorial_iri(code) == iri:
+            return code
+    return x.ref(iris, "ambiti")
+
+
+def dataset(x: Context) -> list[Record]:
+    g = x.graph
+    found = []
+    for iri in g.of_type(DCAT + "Dataset"):
+        code = _code(iri, dataset_iri)
+        title = g.italian(iri, DCT + "title")
+        if not code or g.plain(iri, DCT + "identifier") != f"govlod:{code}":
+            continue
+        cells = {
+            "codice": code,
+            "titolo": title,
+            "descrizione": g.italian(iri, DCT + "description"),
+            "pubblicato_da": x.ref(g.iris(iri, DCT + "publisher"), "enti"),
+            "nome": _other_than(g.italian(iri, RDFS_LABEL), title),
+            "pubblicato_il": g.typed_value(iri, DCT + "issued", XSD + "date"),
+            "contatto": x.ref(g.iris(iri, DCAT + "contactPoint"), "contatti"),
+            "territorio": _territory(x, g.iris(iri, DCT + "spatial")),
+            "fonti": x.sources(iri),
+            "titolo_en": g.english(iri, DCT + "title"),
+            "descrizione_en": g.english(iri, DCT + "description"),
+            "nome_en": g.english(iri, RDFS_LABEL),
+        }
+        if title and cells["descrizione"] and cells["pubblicato_da"]:
+            found.append(Record(iri, cells, (code,)))
+    return found
+
+
 # Each sheet's inverse, in the order the importer reads the sheets.
 INVERSES: dict[str, Callable[[Context], list[Record]]] = {
     "enti": enti,
@@ -659,5 +697,6 @@ INVERSES: dict[str, Callable[[Context], list[Record]]] = {
     "norme": norme,
     "contatti": contatti,
     "fonti": fonti,
+    "dataset": dataset,
 }
 assert tuple(INVERSES) == tuple(sheet.name for sheet in SHEETS)

@@ -69,6 +69,10 @@ def participation_iri(code: str) -> str:
     return f"{ID}participation/{code}"
 
 
+def dataset_iri(code: str) -> str:
+    return f"{ID}dataset/{code}"
+
+
 def source_iri(code: str) -> str:
     return f"{ID}source/{code}"
 

@@ -21,6 +21,7 @@ from govlod.importing.definitions import (
     CARICHE,
     CONTATTI,
     COORDINAMENTI,
+    DATASET,
     ENTI,
     FONTI,
     FUNZIONI,
@@ -38,6 +39,7 @@ from govlod.importing.iris import (
     area_iri,
     concept_iri,
     contact_iri,
+    dataset_iri,
     legislation_iri,
     membership_iri,
     objective_iri,
@@ -69,6 +71,8 @@ PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 ELI = "http://data.europa.eu/eli/ontology#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCATAPIT = "http://dati.gov.it/onto/dcatapit#"
 ITALIAN = "http://publications.europa.eu/resource/authority/language/ITA"  # the language of every source page
 UNIT_KIND = concept_iri("body-kind", "unita-organizzativa")  # every office of a body is one
 # A governance body's kind decides its class: the kinds of coordinations (every other kind is a table's).
@@ -981,6 +985,56 @@ def _fonti(b: Builder, rows: list[Row]) -> None:
         b.add(iri, DCT + "language", ITALIAN)
 
 
+def _dataset(b: Builder, rows: list[Row]) -> None:
+    for row in b.each(rows):
+        code = b.code(row, DATASET)
+        publisher = b.ref(row, "pubblicato_da", ENTI)
+        contact = b.optional_ref(row, "contatto", CONTATTI)
+        issued = b.day(row, "pubblicato_il")
+        place = row.get("territorio")
+        spatial: str | None = ""
+        if place.isdigit():
+            spatial = territorial_iri(place)
+            if spatial is None:
+                b.fail(
+                    row,
+                    "territorio",
+                    f"'{place}' is not the ISTAT code of a current Italian {_level(place)}",
+                    f"'{place}' non è il codice ISTAT di un territorio italiano esistente",
+                )
+        elif place:
+            spatial = b.ref(row, "territorio", AMBITI)
+        if len(rows) > 1 and row is not rows[0]:
+            b.fail(
+                row,
+                None,
+                "one dataset per publisher: the sheet has one row",
+                "un dataset per ente: il foglio ha una riga",
+            )
+            continue
+        if code is None or publisher is None or contact is None or spatial is None:
+            continue
+        if row.get("pubblicato_il") and issued is None:
+            continue
+        iri = b.iris["dataset"][code] = dataset_iri(code)
+        b.types(iri, DCATAPIT + "Dataset", DCAT + "Dataset")
+        b.names(iri, row, "nome" if row.get("nome") else "titolo")
+        b.add(iri, DCT + "identifier", ox.Literal(f"govlod:{code}"))
+        b.add(iri, DCT + "title", _text(row.get("titolo")))
+        b.english(iri, DCT + "title", row, "titolo_en")
+        b.add(iri, DCT + "description", _text(row.get("descrizione")))
+        b.english(iri, DCT + "description", row, "descrizione_en")
+        b.add(iri, DCT + "publisher", publisher)
+        b.add(iri, DCT + "rightsHolder", publisher)
+        if issued:
+            b.add(iri, DCT + "issued", _date(issued.isoformat()))
+        if contact:
+            b.add(iri, DCAT + "contactPoint", contact)
+        if spatial:
+            b.add(iri, DCT + "spatial", spatial)
+        b.sources(iri, row)
+
+
 # Each sheet's reading, in the order of `definitions.SHEETS`: a row refers to rows of the sheets before
 # its own, or to later ones through `Builder.link_later`.
 READERS: dict[str, Callable[[Builder, list[Row]], None]] = {
@@ -1000,6 +1054,7 @@ READERS: dict[str, Callable[[Builder, list[Row]], None]] = {
     "norme": _norme,
     "contatti": _contatti,
     "fonti": _fonti,
+    "dataset": _dataset,
 }
 assert tuple(READERS) == tuple(sheet.name for sheet in SHEETS)
 
