@@ -21,6 +21,7 @@ import random
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from stdnum import luhn
@@ -436,7 +437,10 @@ class Coordination:
                 f"{seat} a gl:Seat , org:Post ; rdfs:label {_text(label)}@it ; "
                 f"org:postIn {table} ; org:role role:{seat_role} ; gl:numberOfHolders 1{on_behalf} .\n"
             )
-            for term, start in enumerate(TERM_STARTS):
+            # Each term begins on the first of a month; the previous holder's membership ends the day
+            # before, so that the seat never has two holders at once (a rule of the shapes).
+            begins = [date(start, rng.randint(1, 12), 1) for start in TERM_STARTS]
+            for term in range(len(TERM_STARTS)):
                 # Some people keep their seat for a second term: reuse them, as real tables do.
                 if people and rng.random() < 0.3:
                     person = rng.choice(people)
@@ -447,13 +451,13 @@ class Coordination:
                 membership = f"<{ID}membership/{self.slug}/{seat_role}-{number}-{term}>"
                 end = (
                     ""
-                    if start == TERM_STARTS[-1]
-                    else f' ; time:hasEnd [ time:inXSDDate "{start + 5}-{rng.randint(1, 12):02d}-28"^^xsd:date ]'
+                    if term == len(TERM_STARTS) - 1
+                    else f' ; time:hasEnd [ time:inXSDDate "{begins[term + 1] - timedelta(days=1)}"^^xsd:date ]'
                 )
                 yield (
                     f"{membership} a org:Membership ; org:member {person} ; org:organization {table} ; "
                     f"org:role role:{seat_role} ; gl:holdsSeat {seat}{on_behalf} ; "
-                    f'org:memberDuring [ a time:Interval ; time:hasBeginning [ time:inXSDDate "{start}-{rng.randint(1, 12):02d}-01"^^xsd:date ]{end} ] .\n'
+                    f'org:memberDuring [ a time:Interval ; time:hasBeginning [ time:inXSDDate "{begins[term]}"^^xsd:date ]{end} ] .\n'
                 )
 
 
