@@ -79,10 +79,7 @@ def rebuild_rows(x: Context) -> dict[str, list[Record]]:
             kept.append(Record(record.key, cells, record.order))
         rebuilt[sheet.name] = kept
         if sheet.name in CODED:  # how other rows name these: by codice, or owner/codice in a scoped sheet
-            x.codes[sheet.name] = {
-                record.key: (f"{record.cells[sheet.scope]}/" if sheet.scope else "") + record.cells["codice"]
-                for record in kept
-            }
+            x.codes[sheet.name] = {record.key: sheet.reference(record.cells["codice"], record.cells) for record in kept}
     return rebuilt
 
 

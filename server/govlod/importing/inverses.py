@@ -52,13 +52,12 @@ from govlod.importing.records import (
     VCARD,
     XSD,
 )
-from govlod.importing.territory import municipality, territorial_iri
+from govlod.importing.territory import istat_code
 
 # What no cell of every format gives back: XML 1.0 refuses these control characters (and Excel with
 # it), and a carriage return comes back from XML and CSV readers as a line break.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 TEL = re.compile(r"^tel:\+\d+(-\d+)+$")
-MUNICIPALITY = re.compile(r"/cities/(\d{6})-\(\d{4}-\d{2}-\d{2}\)$")
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,9 @@ class Graph:
     """The data's triples, looked up by subject and by class."""
 
     def __init__(self, triples: Iterable[ox.Triple]):
-        self.triples = frozenset(triples)
         self.out: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]] = {}
         self.typed: dict[str, list[str]] = defaultdict(list)
-        for triple in self.triples:
+        for triple in triples:
             if not isinstance(triple.subject, ox.NamedNode):
                 continue  # no row makes a blank node
             subject = triple.subject.value
@@ -580,11 +578,11 @@ def _mail(g: Graph, contact: str, predicate: str) -> str:
 def _address(g: Graph, contact: str) -> dict[str, str]:
     """The indirizzo, cap and comune cells of a contact point's address, empty if it has none the sheets write."""
     for node in g.iris(contact, VCARD + "hasAddress"):
+        # A Comune's IRI (6 digits), which the importer writes from the comune cell.
         town = next(
-            (found.group(1) for iri in g.iris(node, GL + "inMunicipality") if (found := MUNICIPALITY.search(iri))), ""
+            (code for iri in g.iris(node, GL + "inMunicipality") if len(code := istat_code(iri) or "") == 6), ""
         )
-        known = municipality(town) if town else None
-        if node == address_iri(contact) and known and g.has(node, GL + "inMunicipality", known[2]):
+        if node == address_iri(contact) and town:
             return {
                 "indirizzo": g.plain(node, VCARD + "street-address"),
                 "cap": g.plain(node, VCARD + "postal-code"),
@@ -645,11 +643,7 @@ def fonti(x: Context) -> list[Record]:
 
 def _territory(x: Context, iris: Sequence[str]) -> str:
     """A dataset's territory cell: the ISTAT code of a national vocabulary IRI, or an area's code."""
-    for iri in iris:
-        code = iri.rsplit("/", 1)[-1].split("-(", 1)[0]
-        if code.isdigit() and territorial_iri(code) == iri:
-            return code
-    return x.ref(iris, "ambiti")
+    return next((code for iri in iris if (code := istat_code(iri))), "") or x.ref(iris, "ambiti")
 
 
 def dataset(x: Context) -> list[Record]:

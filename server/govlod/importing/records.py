@@ -180,7 +180,7 @@ class Builder:
             )
             return None
         seen = self.codes_seen.setdefault(sheet.name, set())
-        key = f"{row.get(sheet.scope)}/{code}" if sheet.scope else code
+        key = sheet.reference(code, row.cells)
         if key in seen:
             place, place_it = ("file", "file") if row.letters is None else ("sheet", "foglio")
             within = f" for the same {sheet.scope}" if sheet.scope else ""
@@ -507,7 +507,7 @@ def _cariche(b: Builder, rows: list[Row]) -> None:
             continue
         if code is None or body is None or role is None or office is None:
             continue
-        iri = b.iris["cariche"][f"{row.get('ente')}/{code}"] = seat_iri(body, code)
+        iri = b.iris["cariche"][CARICHE.reference(code, row.cells)] = seat_iri(body, code)
         b.types(iri, ORG + "Post")
         b.names(iri, row)
         b.add(iri, ORG + "postIn", office or body)
@@ -901,12 +901,13 @@ def _same_contact(first: Row, row: Row) -> bool:
 def _contatti(b: Builder, rows: list[Row]) -> None:
     described: dict[str, Row] = {}  # code -> the row that describes that contact point
     for row in b.each(rows):
-        first = described.get(row.get("codice") or slug(row.get("nome")))
+        named = row.get("codice") or slug(row.get("nome"))
+        first = described.get(named)
         if first is not None and _same_contact(first, row):
             # The same contact point for other bodies, on a row of its own, as sheets long had it.
             owners = b.refs(row, "organo", ENTI, UFFICI, COORDINAMENTI, TAVOLI)
             for owner in owners or ():
-                b.add(owner, GL + "contactPoint", contact_iri(b.publisher, row.get("codice") or slug(row.get("nome"))))
+                b.add(owner, GL + "contactPoint", b.iris["contatti"][named])
             continue
         code = b.code(row, CONTATTI)
         if code is not None:

@@ -116,6 +116,10 @@ class Sheet:
     def columns(self) -> tuple[str, ...]:
         return (*self.required, *self.optional)
 
+    def reference(self, code: str, cells: Mapping[str, str]) -> str:
+        """How other rows name the row of `code` and `cells`: its code, or owner/code in a scoped sheet."""
+        return f"{cells.get(self.scope, '').strip()}/{code}" if self.scope else code
+
 
 def header_problem(sheet: Sheet, columns: list[str]) -> tuple[str, str] | None:
     """What is wrong with a sheet's header row, whatever the format: a missing or an unknown column, in

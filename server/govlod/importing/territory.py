@@ -32,6 +32,12 @@ def territorial_iri(istat_code: str) -> str | None:
     return f"{VOCABULARY}{FOLDERS[level]}/{found[0]}" if found else None
 
 
+def istat_code(iri: str) -> str | None:
+    """The current ISTAT code a national vocabulary IRI names: the inverse of `territorial_iri`."""
+    code = iri.rsplit("/", 1)[-1].split("-(", 1)[0]
+    return code if code.isdigit() and territorial_iri(code) == iri else None
+
+
 @functools.cache
 def _acronyms() -> dict[str, str]:
     with TABLE.open(encoding="utf-8") as table:
